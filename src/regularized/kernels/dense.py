@@ -1,0 +1,45 @@
+"""Dense kernels for float32 designs: products accumulated in float64.
+
+For float64 X the BLAS is used directly (see ``design.py``); these exist so a
+float32 X is read as it is, without a float64 copy, yet summed in float64.
+"""
+import numpy as np
+from numba import njit, prange
+
+
+@njit(cache=True, parallel=True)
+def xt_dot_f(X, v, out):
+    """``out = Xᵀv`` for an F-ordered X (columns contiguous)."""
+    n, p = X.shape
+    for j in prange(p):
+        acc = 0.0
+        for i in range(n):
+            acc += X[i, j] * v[i]
+        out[j] = acc
+
+
+@njit(cache=True)
+def xt_dot_c(X, v, out):
+    """``out = Xᵀv`` for a C-ordered X (rows contiguous): row-wise axpy."""
+    n, p = X.shape
+    out[:] = 0.0
+    for i in range(n):
+        vi = v[i]
+        if vi != 0.0:
+            for j in range(p):
+                out[j] += X[i, j] * vi
+
+
+@njit(cache=True)
+def weighted_col_moments(X, w):
+    """Return (Σ_i w_i x_ij, Σ_i w_i x_ij²) per column, in float64."""
+    n, p = X.shape
+    s1 = np.zeros(p)
+    s2 = np.zeros(p)
+    for i in range(n):
+        wi = w[i]
+        for j in range(p):
+            x = X[i, j]
+            s1[j] += wi * x
+            s2[j] += wi * x * x
+    return s1, s2
