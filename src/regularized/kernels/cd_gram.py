@@ -18,112 +18,113 @@ from .prox import enet_coordinate_min
 
 
 @njit(cache=True)
-def _ws_gap(G, c, beta, q, ws, l1, l2, positive, yy):
-    k = ws.shape[0]
-    g = np.empty(k)
-    b = np.empty(k)
-    l1w = np.empty(k)
-    l2w = np.empty(k)
+def _gap(G, c, beta, q, l1, l2, positive, yy):
+    """(primal, dual) of the problem on these k features, given q = Gβ."""
     bc = 0.0
     bq = 0.0
-    for a in range(k):
-        j = ws[a]
-        g[a] = c[j] - q[j]
-        b[a] = beta[j]
-        l1w[a] = l1[j]
-        l2w[a] = l2[j]
-        bc += beta[j] * c[j]
-        bq += beta[j] * q[j]
+    for a in range(beta.shape[0]):
+        bc += beta[a] * c[a]
+        bq += beta[a] * q[a]
     rr = yy - 2.0 * bc + bq
     ry = yy - bc
-    return enet_primal_dual(g, b, l1w, l2w, positive, rr, ry)
+    return enet_primal_dual(c - q, beta, l1, l2, positive, rr, ry)
 
 
 @njit(cache=True)
-def _recompute_q(G, beta, q, ws):
-    for a in range(ws.shape[0]):
-        j = ws[a]
-        acc = 0.0
-        for b in range(ws.shape[0]):
-            i = ws[b]
-            bi = beta[i]
-            if bi != 0.0:
-                acc += G[j, i] * bi
-        q[j] = acc
+def _epoch(G, c, beta, q, l1, l2, positive):
+    k = beta.shape[0]
+    for j in range(k):
+        h = G[j, j]
+        old = beta[j]
+        new = enet_coordinate_min(h * old - (q[j] - c[j]), h, l1[j], l2[j], positive)
+        if new != old:
+            delta = new - old
+            beta[j] = new
+            # G symmetric: row j is column j, and rows are contiguous.
+            for i in range(k):
+                q[i] += G[j, i] * delta
 
 
 @njit(cache=True)
-def gram_cd(G, c, beta, q, ws, l1, l2, positive, yy, max_epochs, tol_rel,
-            anderson_k):
+def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
+            anderson_k, beta_dual):
     """Run CD epochs over ``ws`` until the working-set gap ≤ ``tol_rel`` × its objective.
+
+    The working set's block of G is copied into a contiguous (k, k) array first
+    (one epoch's worth of reads), so every epoch streams through memory.
 
     Parameters
     ----------
-    G : (m, m) Gram matrix (C or F order; symmetric, so columns are read).
+    G : (m, m) symmetric Gram matrix.
     c : (m,) ``X̃ᵀỹ``.
-    beta, q : (m,) coefficients and ``Gβ``; updated in place on ``ws``.
+    beta : (m,) coefficients, updated in place on ``ws``; zero outside ``ws``.
     ws : (k,) int64 indices into the m features.
     l1, l2 : (m,) penalty weights in sum scale.
     anderson_k : number of iterates between extrapolations (0 disables).
+    beta_dual : (m,) output: the coefficients whose residual gave the best dual
+        point seen (celer's dual extrapolation: the residual of an Anderson
+        extrapolation of β is the extrapolation of the residuals, and often a
+        far better dual point than the current residual).
 
     Returns
     -------
-    (epochs, primal, gap) on the working set at exit.
+    (epochs, primal, gap) on the working set at exit; gap uses the best dual.
     """
     k = ws.shape[0]
+    Gw = np.empty((k, k))
+    cw = np.empty(k)
+    bw = np.empty(k)
+    l1w = np.empty(k)
+    l2w = np.empty(k)
+    for a in range(k):
+        ja = ws[a]
+        for b in range(k):
+            Gw[a, b] = G[ja, ws[b]]
+        cw[a] = c[ja]
+        bw[a] = beta[ja]
+        l1w[a] = l1[ja]
+        l2w[a] = l2[ja]
+    qw = Gw @ bw            # Gβ on ws (β is zero outside ws)
+    bd = bw.copy()
     n_hist = anderson_k + 1
     history = np.empty((k, max(n_hist, 1)))
     n_stored = 0
-    primal, dual = _ws_gap(G, c, beta, q, ws, l1, l2, positive, yy)
-    if primal - dual <= tol_rel * primal or k == 0:
-        return 0, primal, primal - dual
+    primal, dual = _gap(Gw, cw, bw, qw, l1w, l2w, positive, yy)
     epoch = 0
-    while epoch < max_epochs:
+    while k > 0 and primal - dual > tol_rel * primal and epoch < max_epochs:
         epoch += 1
-        for a in range(k):
-            j = ws[a]
-            h = G[j, j]
-            old = beta[j]
-            new = enet_coordinate_min(h * old - (q[j] - c[j]), h, l1[j], l2[j],
-                                      positive)
-            if new != old:
-                delta = new - old
-                beta[j] = new
-                for b in range(k):
-                    i = ws[b]
-                    q[i] += G[i, j] * delta
-        primal, dual = _ws_gap(G, c, beta, q, ws, l1, l2, positive, yy)
-        if primal - dual <= tol_rel * primal:
-            break
-        if anderson_k > 0:
-            for a in range(k):
-                history[a, n_stored] = beta[ws[a]]
-            n_stored += 1
-            if n_stored == n_hist:
-                extr, ok = anderson_extrapolate(history)
-                if ok:
-                    saved = np.empty(k)
-                    for a in range(k):
-                        saved[a] = beta[ws[a]]
-                        b = extr[a]
-                        if positive and b < 0.0:
-                            b = 0.0
-                        beta[ws[a]] = b
-                    _recompute_q(G, beta, q, ws)
-                    p_extr, d_extr = _ws_gap(G, c, beta, q, ws, l1, l2, positive, yy)
-                    # Keep the extrapolated point only if it lowers the objective:
-                    # the sequence of objectives stays monotone.
-                    if p_extr < primal:
-                        primal, dual = p_extr, d_extr
-                    else:
-                        for a in range(k):
-                            beta[ws[a]] = saved[a]
-                        _recompute_q(G, beta, q, ws)
-                for a in range(k):
-                    history[a, 0] = beta[ws[a]]
-                n_stored = 1
-                if primal - dual <= tol_rel * primal:
-                    break
+        _epoch(Gw, cw, bw, qw, l1w, l2w, positive)
+        primal, d_cur = _gap(Gw, cw, bw, qw, l1w, l2w, positive, yy)
+        if d_cur > dual:
+            dual = d_cur
+            bd[:] = bw
+        if primal - dual <= tol_rel * primal or anderson_k == 0:
+            continue
+        history[:, n_stored] = bw
+        n_stored += 1
+        if n_stored < n_hist:
+            continue
+        extr, ok = anderson_extrapolate(history)
+        if ok:
+            if positive:
+                extr = np.maximum(extr, 0.0)
+            q_extr = Gw @ extr
+            p_extr, d_extr = _gap(Gw, cw, extr, q_extr, l1w, l2w, positive, yy)
+            if d_extr > dual:
+                dual = d_extr
+                bd[:] = extr
+            # Keep the extrapolated point only if it lowers the objective:
+            # the sequence of objectives stays monotone.
+            if p_extr < primal:
+                primal = p_extr
+                bw[:] = extr
+                qw[:] = q_extr
+        history[:, 0] = bw
+        n_stored = 1
+    for a in range(k):
+        ja = ws[a]
+        beta[ja] = bw[a]
+        beta_dual[ja] = bd[a]
     return epoch, primal, primal - dual
 
 

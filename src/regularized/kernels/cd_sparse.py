@@ -33,6 +33,31 @@ def csc_xt_weighted(data, indices, indptr, w, r_raw, off, scale, out):
         out[j] = _col_dot(data, indices, indptr, j, w, r_raw, off) / scale[j]
 
 
+@njit(cache=True, parallel=True)
+def csc_xt_weighted2(data, indices, indptr, w, r1, off1, r2, off2, scale, out1, out2):
+    """``csc_xt_weighted`` for two residuals in one pass over X (same memory traffic)."""
+    p = indptr.shape[0] - 1
+    for j in prange(p):
+        a1 = 0.0
+        a2 = 0.0
+        for q in range(indptr[j], indptr[j + 1]):
+            i = indices[q]
+            x = w[i] * data[q]
+            a1 += x * (r1[i] + off1)
+            a2 += x * (r2[i] + off2)
+        out1[j] = a1 / scale[j]
+        out2[j] = a2 / scale[j]
+
+
+@njit(cache=True)
+def csc_xt_subset(data, indices, indptr, w, r, scale, cols):
+    """``Σ_i w_i x̃_ij r_i`` for the columns ``cols`` only; r the full residual."""
+    out = np.empty(cols.shape[0])
+    for a in range(cols.shape[0]):
+        out[a] = _col_dot(data, indices, indptr, cols[a], w, r, 0.0) / scale[cols[a]]
+    return out
+
+
 @njit(cache=True)
 def _residual_stats(r_raw, off, w, y_c):
     rr = 0.0
@@ -80,7 +105,8 @@ def csc_residual(data, indices, indptr, y_c, mean, scale, beta, ws, r_raw):
 
 @njit(cache=True)
 def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_box,
-           ws, l1, l2, positive, max_epochs, tol_rel, anderson_k, gap_every):
+           ws, l1, l2, positive, max_epochs, tol_rel, anderson_k, gap_every,
+           beta_dual):
     """Run CD epochs over ``ws`` until the working-set gap ≤ ``tol_rel`` × its objective.
 
     Parameters
@@ -93,6 +119,8 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
     r_raw, off_box : residual storage (``r = r_raw + off_box[0]``), updated.
     ws : (k,) int64 working set.  l1, l2 : (p,) penalty weights (sum scale).
     gap_every : epochs between gap evaluations (each costs about one epoch).
+    beta_dual : (p,) output: the coefficients whose residual gave the best dual
+        point seen (dual extrapolation, as in ``gram_cd``).
 
     Returns
     -------
@@ -103,6 +131,8 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
     n_hist = anderson_k + 1
     history = np.empty((k, max(n_hist, 1)))
     n_stored = 0
+    for a in range(k):
+        beta_dual[ws[a]] = beta[ws[a]]
     primal, dual = _ws_gap(data, indices, indptr, w, r_raw, off, y_c, mean, scale,
                            beta, ws, l1, l2, positive)
     if primal - dual <= tol_rel * primal or k == 0:
@@ -124,48 +154,52 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
                 for p in range(indptr[j], indptr[j + 1]):
                     r_raw[indices[p]] -= delta * data[p]
                 off += delta * mean[j]
-        check = (epoch % gap_every == 0)
+        extrapolate = False
         if anderson_k > 0:
             for a in range(k):
                 history[a, n_stored] = beta[ws[a]]
             n_stored += 1
-            if n_stored == n_hist:
-                check = True
-                primal, dual = _ws_gap(data, indices, indptr, w, r_raw, off, y_c,
-                                       mean, scale, beta, ws, l1, l2, positive)
-                extr, ok = anderson_extrapolate(history)
-                if ok and primal - dual > tol_rel * primal:
-                    saved = np.empty(k)
-                    for a in range(k):
-                        saved[a] = beta[ws[a]]
-                        b = extr[a]
-                        if positive and b < 0.0:
-                            b = 0.0
-                        beta[ws[a]] = b
-                    off_e = csc_residual(data, indices, indptr, y_c, mean, scale,
-                                         beta, ws, r_raw)
-                    p_e, d_e = _ws_gap(data, indices, indptr, w, r_raw, off_e, y_c,
-                                       mean, scale, beta, ws, l1, l2, positive)
-                    if p_e < primal:
-                        primal, dual, off = p_e, d_e, off_e
-                    else:
-                        for a in range(k):
-                            beta[ws[a]] = saved[a]
-                        off = csc_residual(data, indices, indptr, y_c, mean, scale,
-                                           beta, ws, r_raw)
-                for a in range(k):
-                    history[a, 0] = beta[ws[a]]
-                n_stored = 1
-                if primal - dual <= tol_rel * primal:
-                    break
-                continue
-        if check:
-            primal, dual = _ws_gap(data, indices, indptr, w, r_raw, off, y_c, mean,
-                                   scale, beta, ws, l1, l2, positive)
-            if primal - dual <= tol_rel * primal:
-                break
-    if epoch >= max_epochs:
-        primal, dual = _ws_gap(data, indices, indptr, w, r_raw, off, y_c, mean,
+            extrapolate = n_stored == n_hist
+        if not extrapolate and epoch % gap_every != 0:
+            continue
+        primal, d_cur = _ws_gap(data, indices, indptr, w, r_raw, off, y_c, mean,
+                                scale, beta, ws, l1, l2, positive)
+        if d_cur > dual:
+            dual = d_cur
+            for a in range(k):
+                beta_dual[ws[a]] = beta[ws[a]]
+        if primal - dual <= tol_rel * primal:
+            break
+        if not extrapolate:
+            continue
+        extr, ok = anderson_extrapolate(history)
+        if ok:
+            saved = np.empty(k)
+            for a in range(k):
+                saved[a] = beta[ws[a]]
+                b = extr[a]
+                if positive and b < 0.0:
+                    b = 0.0
+                beta[ws[a]] = b
+            off_e = csc_residual(data, indices, indptr, y_c, mean, scale, beta, ws,
+                                 r_raw)
+            p_e, d_e = _ws_gap(data, indices, indptr, w, r_raw, off_e, y_c, mean,
                                scale, beta, ws, l1, l2, positive)
+            if d_e > dual:
+                dual = d_e
+                for a in range(k):
+                    beta_dual[ws[a]] = beta[ws[a]]
+            if p_e < primal:
+                primal, off = p_e, off_e
+            else:
+                for a in range(k):
+                    beta[ws[a]] = saved[a]
+                off = csc_residual(data, indices, indptr, y_c, mean, scale, beta, ws,
+                                   r_raw)
+        for a in range(k):
+            history[a, 0] = beta[ws[a]]
+        n_stored = 1
+        if primal - dual <= tol_rel * primal:
+            break
     off_box[0] = off
     return epoch, primal, primal - dual

@@ -276,15 +276,24 @@ class _BaseMLP(BaseEstimator):
     # ------------------------------------------------------------------ prediction
 
     def _forward(self, X) -> np.ndarray:
-        """The fitted network's outputs η (n, n_outputs), as float64."""
+        """The fitted network's outputs η (n, n_outputs), as float64.
+
+        Computed in float64 from the (float32) fitted weights: in float32 the matrix products
+        of a one-row batch and of a large batch round differently (~1e-7 relative), so a
+        row's prediction would depend on which other rows it was predicted with.
+        """
         check_is_fitted(self, "module_")
-        X = validate_data(self, X, reset=False, dtype=np.float32, order="C")
+        X = validate_data(self, X, reset=False, dtype=np.float64, order="C")
         inputs = _to_tensor(X, self.device_)
         self.module_.eval()
+        parameters_and_buffers = {
+            name: tensor.detach().double() if tensor.is_floating_point() else tensor
+            for name, tensor in [*self.module_.named_parameters(), *self.module_.named_buffers()]
+        }
         with torch.no_grad():
-            outputs = torch.cat([self.module_(chunk) for chunk in inputs.split(_EVAL_CHUNK)]) \
-                if len(inputs) else self.module_(inputs)
-        return outputs.cpu().numpy().astype(np.float64)
+            chunks = [torch.func.functional_call(self.module_, parameters_and_buffers, (chunk,))
+                      for chunk in inputs.split(_EVAL_CHUNK)]
+        return torch.cat(chunks).cpu().numpy()
 
 
 # ---------------------------------------------------------------------- helpers
@@ -372,6 +381,9 @@ def _train(module, loss, X, targets, X_validation, targets_validation, *, config
         [{"params": weights, "weight_decay": config.weight_decay},
          {"params": others, "weight_decay": 0.0}],
         lr=config.learning_rate,
+        # One fused kernel per step instead of a chain of small ops per tensor: the same
+        # update, several times less per-step overhead for small networks.
+        fused=X.device.type in ("cpu", "cuda"),
     )
     # ∇ of alpha·(1−l1_ratio)/2·‖W‖² is alpha·(1−l1_ratio)·W, added straight to the gradient:
     # the same as back-propagating that term, without building it into the graph.
@@ -652,4 +664,5 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def predict(self, X) -> np.ndarray:
         """The most probable class of each row."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        probabilities = self.predict_proba(X)  # first: raises NotFittedError before fit
+        return self.classes_[np.argmax(probabilities, axis=1)]

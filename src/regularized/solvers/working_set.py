@@ -20,7 +20,8 @@ import numpy as np
 
 from ..design import DenseDesign
 from ..kernels.cd_gram import gram_cd, gram_times_sparse
-from ..kernels.cd_sparse import csc_cd, csc_residual, csc_xt_weighted
+from ..kernels.cd_sparse import (csc_cd, csc_residual, csc_xt_subset, csc_xt_weighted,
+                                 csc_xt_weighted2)
 from ..kernels.gap import enet_primal_dual
 
 ANDERSON_K = 5
@@ -36,12 +37,34 @@ def use_full_gram(design):
             and design.n_features <= FULL_GRAM_MAX_FEATURES)
 
 
+class _Reference:
+    """The last exact full pass: ``g_ref = X̃ᵀW r_ref`` over all features.
+
+    Between full passes the gradient outside the working set is bounded by
+    Cauchy–Schwarz, ``|g_j(r)| ≤ |g_ref_j| + ‖x̃_j‖_w ‖r − r_ref‖_w``; if these
+    bounds already keep the scaled residual dual-feasible, the duality gap is
+    certified without reading X (a rigorous, slightly pessimistic dual value).
+    """
+
+    def __init__(self, hess):
+        self.col_norm = np.sqrt(hess)
+        self.g = None
+
+    def bounded(self, g_ws, ws, delta, positive):
+        """Exact values on ``ws``, upper bounds of |g_j| (g_j if positive) elsewhere."""
+        base = self.g if positive else np.abs(self.g)
+        out = base + self.col_norm * delta
+        out[ws] = g_ws
+        return out
+
+
 class GramInner:
     """Dense design: CD on the Gram of the features seen so far (set E).
 
     ``G_E = X̃_Eᵀ W X̃_E`` grows by blocks as features join E, so the cost is
     one product per new feature; with ``full=True`` E is every feature and G
-    comes from one symmetric rank-k update.
+    comes from one symmetric rank-k update (then an exact pass over all
+    features costs O(p·nnz) and no bound is needed).
     """
 
     def __init__(self, design, y_c, full):
@@ -54,6 +77,7 @@ class GramInner:
         self.full = full
         self.pos = np.full(p, -1, dtype=np.int64)  # global → position in E
         self.beta_global = np.zeros(p)
+        self.ref = None if full else _Reference(design.hess)
         if full:
             self.E = np.arange(p, dtype=np.int64)
             self.pos[:] = self.E
@@ -67,7 +91,8 @@ class GramInner:
             self.XE = np.empty((design.n_samples, 0), order="F")
             self.m = 0
         self.beta = np.zeros(self.m)
-        self.q = np.zeros(self.m)
+        self.beta_dual = np.zeros(self.m)
+        self.beta_ref = np.zeros(self.m)
 
     def _grow(self, new):
         """Add global features ``new`` (not yet in E) to E."""
@@ -80,13 +105,11 @@ class GramInner:
             G[:m, :m] = self.G[:m, :m]
             XE = np.zeros((self.design.n_samples, cap), order="F")
             XE[:, :m] = self.XE[:, :m]
-            c = np.zeros(cap)
-            c[:m] = self.c[:m]
-            beta = np.zeros(cap)
-            beta[:m] = self.beta[:m]
-            q = np.zeros(cap)
-            q[:m] = self.q[:m]
-            self.G, self.XE, self.c, self.beta, self.q = G, XE, c, beta, q
+            self.G, self.XE = G, XE
+            for name in ("c", "beta", "beta_dual", "beta_ref"):
+                arr = np.zeros(cap)
+                arr[:m] = getattr(self, name)[:m]
+                setattr(self, name, arr)
         # NumPy: G[:m, m:] = XE[:, :m].T @ Xn ; G[m:, m:] = Xn.T @ Xn
         cross = self.XE[:, :m].T @ Xn
         self.G[:m, m:m + k] = cross
@@ -94,8 +117,6 @@ class GramInner:
         self.G[m:m + k, m:m + k] = Xn.T @ Xn
         self.XE[:, m:m + k] = Xn
         self.c[m:m + k] = Xn.T @ self.y_t
-        # q = Gβ on the new features, so a warm start on them is consistent.
-        self.q[m:m + k] = cross.T @ self.beta[:m]
         self.pos[new] = np.arange(m, m + k)
         self.E = np.concatenate([self.E, new])
         self.m = m + k
@@ -108,33 +129,71 @@ class GramInner:
                 self._grow(new)
         local = self.pos[ws]
         m = self.m
-        l1e = np.zeros(m)
-        l2e = np.zeros(m)
-        l1e[:m] = l1[self.E]
-        l2e[:m] = l2[self.E]
-        epochs, _, _ = gram_cd(self.G, self.c, self.beta, self.q, local, l1e, l2e,
-                               positive, self.yy, max_epochs, tol_rel, ANDERSON_K)
+        l1e = l1[self.E]
+        l2e = l2[self.E]
+        self.beta_dual[:m] = self.beta[:m]
+        epochs, _, _ = gram_cd(self.G, self.c, self.beta, local, l1e, l2e,
+                               positive, self.yy, max_epochs, tol_rel, ANDERSON_K,
+                               self.beta_dual)
         self.beta_global[self.E] = self.beta[:m]
         return epochs
 
-    def gradient(self):
-        """``g = X̃ᵀW r`` over all features and ``(‖r‖²_w, rᵀW y_c)``."""
+    def _candidates(self):
         m = self.m
-        nz = np.flatnonzero(self.beta[:m])
+        beta, beta_d = self.beta[:m], self.beta_dual[:m]
+        return [beta] if np.array_equal(beta, beta_d) else [beta, beta_d]
+
+    def _to_global(self, b):
+        out = np.zeros(self.design.n_features)
+        out[self.E] = b
+        return out
+
+    def exact_pass(self):
+        """Exact ``(β, g, ‖r‖²_w, rᵀWy_c)`` over all features for β and the dual candidate."""
+        m = self.m
+        out = []
         if self.full:
-            # NumPy: q = G @ β, reading only the rows at the non-zeros.
-            gram_times_sparse(self.G, self.beta, nz, self.q)
-            q = self.q
-            g = self.c - q
-            bc = self.beta @ self.c
-            rr = self.yy - 2.0 * bc + self.beta @ q
-            ry = self.yy - bc
-            return g, rr, ry
-        r_t = self.y_t - self.XE[:, nz] @ self.beta[nz]   # √w ⊙ r
-        # Keep q consistent on E for the next warm start.
-        self.q[:m] = self.XE[:, :m].T @ (self.y_t - r_t)
-        g = self.design.xt_weighted(r_t / np.where(self.sw > 0, self.sw, 1.0))
-        return g, float(r_t @ r_t), float(r_t @ self.y_t)
+            for b in self._candidates():
+                nz = np.flatnonzero(b)
+                q = np.empty(m)
+                # NumPy: q = G @ b, reading only the rows at the non-zeros.
+                gram_times_sparse(self.G, b, nz, q)
+                bc = b @ self.c
+                out.append((b, self.c - q, self.yy - 2.0 * bc + b @ q, self.yy - bc))
+            return out
+        cands = self._candidates()
+        bs = np.column_stack(cands)
+        R_t = self.y_t[:, None] - self.XE[:, :m] @ bs    # √w ⊙ r per candidate
+        safe = np.where(self.sw > 0, self.sw, 1.0)
+        # One pass over X for both candidates (memory-bound: same cost as one).
+        Gm = self.design.xt_weighted_matrix(R_t / safe[:, None])
+        for a, b in enumerate(cands):
+            out.append((self._to_global(b), Gm[:, a], float(R_t[:, a] @ R_t[:, a]),
+                        float(R_t[:, a] @ self.y_t)))
+        self.ref.g = Gm[:, 0].copy()
+        self.beta_ref[:m] = self.beta[:m]
+        return out
+
+    def bound_pass(self, ws):
+        """As ``exact_pass`` but with bounds outside ``ws`` (no pass over X); None if impossible."""
+        if self.full or self.ref is None or self.ref.g is None:
+            return None
+        m = self.m
+        local = self.pos[ws]
+        G_ll = self.G[np.ix_(local, local)]
+        out = []
+        for b in self._candidates():
+            b_l = b[local]
+            q_l = G_ll @ b_l
+            bc = b_l @ self.c[local]
+            rr = self.yy - 2.0 * bc + b_l @ q_l
+            # ‖r − r_ref‖²_w = Δᵀ G_E Δ over the union of supports
+            d = b - self.beta_ref[:m]
+            nz = np.flatnonzero(d)
+            delta = float(np.sqrt(max(d[nz] @ (self.G[np.ix_(nz, nz)] @ d[nz]), 0.0)))
+            g_ws = self.c[local] - q_l
+            out.append((self._to_global(b), g_ws, rr, self.yy - bc, delta))
+        return out
 
 
 class SparseInner:
@@ -146,35 +205,81 @@ class SparseInner:
         p = design.n_features
         self.beta_global = np.zeros(p)
         self.r_raw = y_c.copy()
+        self.r_dual = np.empty_like(y_c)
         self.off = np.zeros(1)
+        self.beta_dual_global = np.zeros(p)
+        self.ref = _Reference(design.hess)
+        self.r_ref = None
 
     def solve(self, ws, l1, l2, positive, tol_rel, max_epochs):
         d = self.design
+        self.beta_dual_global[:] = self.beta_global
         epochs, _, _ = csc_cd(d.data, d.indices, d.indptr, d.w, self.y_c, d.mean,
                               d.scale, d.hess, self.beta_global, self.r_raw,
                               self.off, ws, l1, l2, positive, max_epochs, tol_rel,
-                              ANDERSON_K, 1)
+                              ANDERSON_K, 1, self.beta_dual_global)
         return epochs
 
-    def gradient(self):
+    def _residuals(self):
+        """[(β, r)] for β and, if different, the dual candidate."""
         d = self.design
-        g = np.empty(d.n_features)
-        csc_xt_weighted(d.data, d.indices, d.indptr, d.w, self.r_raw, self.off[0],
-                        d.scale, g)
-        r = self.r_raw + self.off[0]
-        wr = d.w * r
-        return g, float(wr @ r), float(wr @ self.y_c)
+        out = [(self.beta_global, self.r_raw + self.off[0])]
+        if not np.array_equal(self.beta_global, self.beta_dual_global):
+            support = np.flatnonzero(self.beta_dual_global).astype(np.int64)
+            off_d = csc_residual(d.data, d.indices, d.indptr, self.y_c, d.mean, d.scale,
+                                 self.beta_dual_global, support, self.r_dual)
+            out.append((self.beta_dual_global, self.r_dual + off_d))
+        return out
 
-    def reset_residual(self, ws):
+    def exact_pass(self):
         d = self.design
-        self.off[0] = csc_residual(d.data, d.indices, d.indptr, self.y_c, d.mean,
-                                   d.scale, self.beta_global, ws, self.r_raw)
+        res = self._residuals()
+        gs = [np.empty(d.n_features) for _ in res]
+        if len(res) == 1:
+            csc_xt_weighted(d.data, d.indices, d.indptr, d.w, res[0][1], 0.0, d.scale,
+                            gs[0])
+        else:
+            csc_xt_weighted2(d.data, d.indices, d.indptr, d.w, res[0][1], 0.0,
+                             res[1][1], 0.0, d.scale, gs[0], gs[1])
+        out = []
+        for (b, r), g in zip(res, gs):
+            wr = d.w * r
+            out.append((b.copy(), g, float(wr @ r), float(wr @ self.y_c)))
+        self.ref.g = gs[0].copy()
+        self.r_ref = res[0][1].copy()
+        return out
+
+    def bound_pass(self, ws):
+        if self.r_ref is None:
+            return None
+        d = self.design
+        out = []
+        for b, r in self._residuals():
+            g_ws = csc_xt_subset(d.data, d.indices, d.indptr, d.w, r, d.scale, ws)
+            wr = d.w * r
+            diff = r - self.r_ref
+            delta = float(np.sqrt(d.w @ (diff * diff)))
+            out.append((b.copy(), g_ws, float(wr @ r), float(wr @ self.y_c), delta))
+        return out
 
 
 def make_inner(design, y_c):
     if isinstance(design, DenseDesign):
         return GramInner(design, y_c, full=use_full_gram(design))
     return SparseInner(design, y_c)
+
+
+def _certificate(cands, l1, l2, positive, g_of):
+    """Best (primal at β, dual over candidates) from candidate tuples."""
+    primal = None
+    dual = -np.inf
+    for cand in cands:
+        p_c, d_c = enet_primal_dual(g_of(cand), cand[0], l1, l2, positive, cand[2],
+                                    cand[3])
+        if primal is None:
+            primal = p_c          # the first candidate is the current β
+        dual = max(dual, d_c)
+    return primal, dual
 
 
 def solve_alpha(inner, l1, l2, positive, ws, usable, tol, max_epochs):
@@ -189,16 +294,26 @@ def solve_alpha(inner, l1, l2, positive, ws, usable, tol, max_epochs):
 
     Returns
     -------
-    (epochs, relative_gap, primal, g, ws) where g is the full gradient
-    ``X̃ᵀW r`` at the solution (the next strong rule screens with it).
+    (epochs, relative_gap, primal, g, ws) where g estimates ``X̃ᵀW r`` at the solution
+    (exact on ws; from the last full pass elsewhere) for the next strong rule.
     """
-    # The inner solve aims below the target so that the full check, which
-    # adds the features outside ws, usually passes at the first try.
+    # The inner solve aims below the target so that the full check usually
+    # passes at the first try.
     tol_inner = 0.3 * tol
     epochs = inner.solve(ws, l1, l2, positive, tol_inner, max_epochs)
     while True:
-        g, rr, ry = inner.gradient()
-        primal, dual = enet_primal_dual(g, inner.beta_global, l1, l2, positive, rr, ry)
+        bounded = inner.bound_pass(ws)
+        if bounded is not None:
+            primal, dual = _certificate(
+                bounded, l1, l2, positive,
+                lambda c: inner.ref.bounded(c[1], ws, c[4], positive))
+            if primal > 0.0 and primal - dual <= tol * primal:
+                g_est = inner.ref.g.copy()
+                g_est[ws] = bounded[0][1]
+                return epochs, max(primal - dual, 0.0) / primal, primal, g_est, ws
+        cands = inner.exact_pass()
+        primal, dual = _certificate(cands, l1, l2, positive, lambda c: c[1])
+        g = cands[0][1]
         gap = max(primal - dual, 0.0)
         rel_gap = gap / primal if primal > 0.0 else 0.0
         if rel_gap <= tol or epochs >= max_epochs:

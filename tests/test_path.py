@@ -1,0 +1,374 @@
+"""regularized.path for squared loss: optimality certificates, references, grid, interpolation.
+
+Every check recomputes what it needs from first principles (tests/_reference.py); nothing here
+trusts the engine's own numbers except to test them.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import regularized
+from _reference import (
+    as_dense,
+    assert_certified,
+    default_alpha_max,
+    dual_certificate,
+    interp_log_alpha,
+    make_problem,
+    normalized_weights,
+    objective,
+    ridge_closed_form,
+    sklearn_enet_path,
+    sklearn_ridge_path,
+    to_design,
+)
+
+SHAPES = {"tall": (50, 12), "wide": (20, 35)}
+DESIGNS = ["dense", "dense_f", "csc", "csr"]
+TIGHT = 1e-10  # engine tolerance where we compare with a reference at 1e-8
+
+
+def _problem(shape, design, seed):
+    n, p = SHAPES[shape]
+    X, y, w = make_problem(n, p, seed, sparse=design in ("csc", "csr"))
+    return X, y, w
+
+
+def _fit(X, y, **kw):
+    """Run the engine; any ConvergenceWarning is a failure in these tests."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        return regularized.path(X, y, **kw)
+
+
+# --------------------------------------------------------------------------------------------
+# optimality + scikit-learn reference on the design × intercept × weights × positive grid
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("positive", [False, True], ids=["signed", "positive"])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("fit_intercept", [True, False], ids=["intercept", "nointercept"])
+@pytest.mark.parametrize("design", DESIGNS)
+@pytest.mark.parametrize(
+    "shape,l1_ratio", [("tall", 1.0), ("tall", 0.5), ("wide", 1.0), ("wide", 0.3)]
+)
+def test_certified_and_matches_sklearn(shape, l1_ratio, design, fit_intercept, weighted, positive):
+    seed = 100 + 10 * DESIGNS.index(design) + list(SHAPES).index(shape)
+    X, y, w = _problem(shape, design, seed)
+    sw = w if weighted else None
+    Xd = to_design(X, design)
+    res = _fit(Xd, y, l1_ratio=l1_ratio, n_alphas=12, fit_intercept=fit_intercept,
+               sample_weight=sw, positive=positive, tol=TIGHT)
+    assert np.asarray(res.alphas).shape == (12,)
+
+    # duality gap (reported and our own) and KKT at every alpha
+    assert_certified(res, X, y, l1_ratio, TIGHT, sample_weight=sw, positive=positive,
+                     fit_intercept=fit_intercept)
+
+    # scikit-learn at tight tolerance, on the same layout, evaluated in OUR objective
+    sk_coef, sk_int = sklearn_enet_path(Xd, y, res.alphas, l1_ratio, sample_weight=sw,
+                                        positive=positive, fit_intercept=fit_intercept)
+    for k, a in enumerate(res.alphas):
+        ours = dual_certificate(X, y, res.coef[k], res.intercept[k], a, l1_ratio,
+                                sample_weight=sw, positive=positive, fit_intercept=fit_intercept)
+        ref = dual_certificate(X, y, sk_coef[k], sk_int[k], a, l1_ratio, sample_weight=sw,
+                               positive=positive, fit_intercept=fit_intercept)
+        assert ref["rel_gap"] <= 1e-9, f"reference itself not converged at alpha={a:.4g}"
+        assert abs(ours["P"] - ref["P"]) <= 1e-8 * ref["P"], (
+            f"alpha[{k}]={a:.6g}: objective {ours['P']:.15g} vs scikit-learn {ref['P']:.15g}")
+        # the reported gap is a certificate: never below the suboptimality w.r.t. the reference
+        excess = (ours["P"] - min(ref["P"], ours["P"])) / ours["P"]
+        assert res.gap[k] >= excess - 1e-13, (
+            f"alpha[{k}]={a:.6g}: reported gap {res.gap[k]:.3g} < suboptimality {excess:.3g}")
+
+
+@pytest.mark.parametrize("design", ["dense", "csc"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("shape", ["tall", "wide"])
+def test_default_tol_within_1e6_of_tight_reference(shape, l1_ratio, design):
+    """A default fit (default tol, default 100-alpha grid) is 1e-6-optimal in relative objective."""
+    X, y, w = _problem(shape, design, seed=7)
+    Xd = to_design(X, design)
+    res = regularized.path(Xd, y, l1_ratio=l1_ratio, sample_weight=w)
+    assert len(res.alphas) == 100
+    sk_coef, sk_int = sklearn_enet_path(Xd, y, res.alphas, l1_ratio, sample_weight=w)
+    for k, a in enumerate(res.alphas):
+        ours = dual_certificate(X, y, res.coef[k], res.intercept[k], a, l1_ratio, sample_weight=w)
+        ref = dual_certificate(X, y, sk_coef[k], sk_int[k], a, l1_ratio, sample_weight=w)
+        p_star_low = max(ref["D"], ours["D"])  # rigorous lower bound on P*
+        assert (ours["P"] - p_star_low) / p_star_low <= 1e-6, (
+            f"alpha[{k}]={a:.6g}: relative suboptimality {(ours['P'] - p_star_low) / p_star_low:.3g}")
+
+
+def test_float32_inputs_in_both_orders_are_solved():
+    X, y, w = make_problem(40, 8, seed=3)
+    X32 = X.astype(np.float32)
+    X64 = X32.astype(np.float64)
+    y64 = y.astype(np.float32).astype(np.float64)
+    for Xin in (np.ascontiguousarray(X32), np.asfortranarray(X32)):
+        res = regularized.path(Xin, y64.astype(np.float32), n_alphas=10)
+        for k, a in enumerate(res.alphas):
+            c = dual_certificate(X64, y64, res.coef[k], res.intercept[k], a, 1.0)
+            assert c["rel_gap"] <= 1e-5, f"float32 fit at alpha={a:.4g}: rel gap {c['rel_gap']:.3g}"
+
+
+# --------------------------------------------------------------------------------------------
+# penalty factors
+# --------------------------------------------------------------------------------------------
+def _penalty_factor(p):
+    base = np.array([0.0, 0.5, 1.0, 2.0, 3.0, 1.0, 0.25, 4.0])
+    v = np.resize(base, p)
+    assert v.sum() != p  # factors that glmnet-style rescaling would change
+    return v
+
+
+@pytest.mark.parametrize("positive", [False, True], ids=["signed", "positive"])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("fit_intercept", [True, False], ids=["intercept", "nointercept"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+def test_penalty_factor_kkt(l1_ratio, fit_intercept, weighted, positive):
+    X, y, w = make_problem(45, 11, seed=21)
+    sw = w if weighted else None
+    v = _penalty_factor(X.shape[1])
+    res = _fit(X, y, l1_ratio=l1_ratio, n_alphas=10, penalty_factor=v, sample_weight=sw,
+               fit_intercept=fit_intercept, positive=positive, tol=TIGHT)
+    assert_certified(res, X, y, l1_ratio, TIGHT, sample_weight=sw, penalty_factor=v,
+                     positive=positive, fit_intercept=fit_intercept)
+
+
+@pytest.mark.parametrize("design", ["dense", "csc"])
+def test_penalty_factor_used_as_given_vs_sklearn_rescaled_columns(design):
+    """Lasso with factors v_j > 0 equals the plain Lasso on columns x_j / v_j (γ_j = v_j β_j)."""
+    X, y, w = make_problem(40, 9, seed=5, sparse=design == "csc")
+    v = np.resize(np.array([0.5, 1.0, 2.0, 3.0, 0.2]), X.shape[1])
+    res = _fit(to_design(X, design), y, penalty_factor=v, n_alphas=12, tol=TIGHT)
+    Xs = X / v
+    g_coef, g_int = sklearn_enet_path(to_design(Xs, design), y, res.alphas, 1.0)
+    for k, a in enumerate(res.alphas):
+        ours = objective(X, y, res.coef[k], res.intercept[k], a, 1.0, penalty_factor=v)
+        ref = objective(X, y, g_coef[k] / v, g_int[k], a, 1.0, penalty_factor=v)
+        assert abs(ours - ref) <= 1e-8 * ref, f"alpha={a:.4g}: {ours:.15g} vs {ref:.15g}"
+
+
+def test_zero_penalty_factor_columns_are_unpenalized():
+    """With v_j = 0 the coefficient is the least-squares one given the others (g_j = 0)."""
+    X, y, _ = make_problem(50, 6, seed=9)
+    v = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 1.0])
+    res = _fit(X, y, penalty_factor=v, n_alphas=8, tol=TIGHT)
+    assert np.all(res.coef[:, [0, 3]] != 0.0)
+    assert_certified(res, X, y, 1.0, TIGHT, penalty_factor=v)
+
+
+# --------------------------------------------------------------------------------------------
+# ridge (l1_ratio = 0): closed form
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("fit_intercept", [True, False], ids=["intercept", "nointercept"])
+@pytest.mark.parametrize("shape", ["tall", "wide"])
+def test_ridge_matches_sklearn_ridge(shape, fit_intercept, weighted):
+    X, y, w = _problem(shape, "dense", seed=31)
+    sw = w if weighted else None
+    res = _fit(X, y, l1_ratio=0.0, n_alphas=15, fit_intercept=fit_intercept, sample_weight=sw)
+    # sklearn Ridge(alpha=a) minimises ‖y − Xβ‖² + a‖β‖²: our α = a / n (DESIGN §1)
+    sk_coef, sk_int = sklearn_ridge_path(X, y, res.alphas, sample_weight=sw,
+                                         fit_intercept=fit_intercept)
+    scale = np.max(np.abs(sk_coef))
+    np.testing.assert_allclose(res.coef, sk_coef, rtol=1e-7, atol=1e-9 * scale)
+    np.testing.assert_allclose(res.intercept, sk_int, rtol=1e-7, atol=1e-9 * (abs(y).max()))
+    for k, a in enumerate(res.alphas):
+        ours = objective(X, y, res.coef[k], res.intercept[k], a, 0.0, sw)
+        ref = objective(X, y, sk_coef[k], sk_int[k], a, 0.0, sw)
+        assert abs(ours - ref) <= 1e-10 * ref
+    assert_certified(res, X, y, 0.0, 1e-7, sample_weight=sw, fit_intercept=fit_intercept)
+
+
+@pytest.mark.parametrize("design", ["csc", "csr", "dense_f"])
+@pytest.mark.parametrize("shape", ["tall", "wide"])
+def test_ridge_closed_form_sparse_and_penalty_factor(shape, design):
+    X, y, w = _problem(shape, design, seed=41)
+    v = np.resize(np.array([1.0, 0.5, 2.0]), X.shape[1])
+    res = _fit(to_design(X, design), y, l1_ratio=0.0, n_alphas=10, sample_weight=w,
+               penalty_factor=v)
+    ref_coef, ref_int = ridge_closed_form(X, y, res.alphas, sample_weight=w, penalty_factor=v)
+    scale = np.max(np.abs(ref_coef))
+    np.testing.assert_allclose(res.coef, ref_coef, rtol=1e-7, atol=1e-9 * scale)
+    np.testing.assert_allclose(res.intercept, ref_int, rtol=1e-7, atol=1e-9 * abs(y).max())
+    assert_certified(res, X, y, 0.0, 1e-7, sample_weight=w, penalty_factor=v)
+
+
+def test_ridge_explicit_small_alpha_wide():
+    """p > n, tiny alpha: the closed form stays accurate (minimum-norm-like regime)."""
+    X, y, _ = make_problem(15, 60, seed=43)
+    alphas = np.array([1.0, 1e-2, 1e-4])
+    res = _fit(X, y, l1_ratio=0.0, alphas=alphas)
+    sk_coef, sk_int = sklearn_ridge_path(X, y, res.alphas)
+    for k, a in enumerate(res.alphas):
+        ours = objective(X, y, res.coef[k], res.intercept[k], a, 0.0)
+        ref = objective(X, y, sk_coef[k], sk_int[k], a, 0.0)
+        assert abs(ours - ref) <= 1e-8 * ref, f"alpha={a}: {ours!r} vs {ref!r}"
+
+
+# --------------------------------------------------------------------------------------------
+# the alpha grid
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("fit_intercept", [True, False], ids=["intercept", "nointercept"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+@pytest.mark.parametrize("shape", ["tall", "wide"])
+def test_default_grid(shape, l1_ratio, fit_intercept, weighted):
+    X, y, w = _problem(shape, "dense", seed=51)
+    sw = w if weighted else None
+    v = np.resize(np.array([1.0, 2.0, 0.5]), X.shape[1])
+    res = regularized.path(X, y, l1_ratio=l1_ratio, fit_intercept=fit_intercept,
+                           sample_weight=sw, penalty_factor=v)
+    alphas = np.asarray(res.alphas)
+    n, p = X.shape
+    assert alphas.shape == (100,)
+    amax = default_alpha_max(X, y, l1_ratio, sw, v, fit_intercept)
+    np.testing.assert_allclose(alphas[0], amax, rtol=1e-9)
+    ratio = 1e-4 if n >= p else 1e-2
+    np.testing.assert_allclose(alphas[-1], amax * ratio, rtol=1e-9)
+    steps = np.diff(np.log(alphas))
+    np.testing.assert_allclose(steps, steps[0], rtol=1e-7)
+    assert np.all(steps < 0)
+    if l1_ratio > 0:
+        assert np.all(res.coef[0] == 0.0), "alpha_max must give an all-zero solution"
+        assert res.n_nonzero[0] == 0
+
+
+def test_grid_ratio_boundary_n_equals_p():
+    X, y, _ = make_problem(15, 15, seed=52)
+    res = regularized.path(X, y, n_alphas=5)
+    np.testing.assert_allclose(res.alphas[-1] / res.alphas[0], 1e-4, rtol=1e-9)
+
+
+def test_grid_options_n_alphas_and_alpha_min_ratio(tall_problem):
+    X, y, _ = tall_problem
+    res = regularized.path(X, y, n_alphas=7, alpha_min_ratio=0.05)
+    alphas = np.asarray(res.alphas)
+    assert alphas.shape == (7,) and res.coef.shape == (7, X.shape[1])
+    np.testing.assert_allclose(alphas[-1] / alphas[0], 0.05, rtol=1e-9)
+    np.testing.assert_allclose(alphas, alphas[0] * np.logspace(0, np.log10(0.05), 7), rtol=1e-9)
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.4])
+@pytest.mark.parametrize("design", ["dense", "csr"])
+def test_alpha_max_is_sharp(l1_ratio, design):
+    """Just above alpha_max everything is zero; just below, something is not."""
+    X, y, w = make_problem(40, 10, seed=61, sparse=design == "csr")
+    v = np.resize(np.array([1.0, 3.0, 0.5]), X.shape[1])
+    amax = default_alpha_max(X, y, l1_ratio, w, v)
+    Xd = to_design(X, design)
+    above = _fit(Xd, y, l1_ratio=l1_ratio, alphas=[1.001 * amax], sample_weight=w,
+                 penalty_factor=v, tol=TIGHT)
+    below = _fit(Xd, y, l1_ratio=l1_ratio, alphas=[0.99 * amax], sample_weight=w,
+                 penalty_factor=v, tol=TIGHT)
+    assert np.all(above.coef == 0.0)
+    np.testing.assert_allclose(above.intercept[0], np.average(y, weights=w), rtol=1e-10)
+    assert np.count_nonzero(below.coef) >= 1
+
+
+@pytest.mark.parametrize("alphas", [[0.5, 0.1, 0.02], np.array([0.3]), (1.0, 0.01)])
+def test_given_alphas_are_used(alphas, tall_problem):
+    X, y, _ = tall_problem
+    res = _fit(X, y, alphas=alphas, tol=TIGHT)
+    np.testing.assert_array_equal(np.asarray(res.alphas), np.asarray(alphas, dtype=float))
+    assert_certified(res, X, y, 1.0, TIGHT)
+
+
+# --------------------------------------------------------------------------------------------
+# Path attributes, coef_at / predict
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_path_attributes(weighted, tall_problem):
+    X, y, w = tall_problem
+    sw = w if weighted else None
+    res = regularized.path(X, y, n_alphas=20, sample_weight=sw)
+    alphas = np.asarray(res.alphas)
+    assert alphas.shape == (20,) and np.all(np.diff(alphas) < 0)
+    assert res.coef.shape == (20, X.shape[1])
+    assert np.asarray(res.intercept).shape == (20,)
+    assert np.asarray(res.gap).shape == (20,)
+    n_iter = np.asarray(res.n_iter)
+    assert n_iter.shape == (20,) and np.issubdtype(n_iter.dtype, np.integer)
+    assert np.all(n_iter >= 0)
+    np.testing.assert_array_equal(res.n_nonzero, np.count_nonzero(res.coef, axis=1))
+    # deviance ratio 1 − RSS_w / RSS_w(null), null = weighted mean
+    wn = normalized_weights(sw, X.shape[0])
+    rss = np.array([wn @ (y - b - X @ c) ** 2 for c, b in zip(res.coef, res.intercept)])
+    null = wn @ (y - np.average(y, weights=wn)) ** 2
+    np.testing.assert_allclose(res.deviance_ratio, 1 - rss / null, rtol=1e-8, atol=1e-10)
+    assert abs(res.deviance_ratio[0]) <= 1e-10
+
+
+@pytest.mark.parametrize("design", ["dense", "csr"])
+def test_coef_at_and_predict_interpolate_in_log_alpha(design, rng):
+    X, y, w = make_problem(40, 10, seed=71, sparse=design == "csr")
+    Xd = to_design(X, design)
+    res = regularized.path(Xd, y, n_alphas=9, sample_weight=w)
+    alphas = np.asarray(res.alphas)
+    coef = np.asarray(res.coef)
+    b = np.asarray(res.intercept)
+
+    full = np.asarray(res.predict(Xd))
+    assert full.shape == (X.shape[0], 9)
+    np.testing.assert_allclose(full, X @ coef.T + b, rtol=1e-10, atol=1e-10)
+
+    for k, a in enumerate(alphas):  # exact at grid points
+        np.testing.assert_allclose(res.coef_at(a), coef[k], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(res.predict(Xd, alpha=a), full[:, k], rtol=1e-12,
+                                   atol=1e-12)
+
+    for k in range(len(alphas) - 1):  # linear in log(alpha) in between
+        for t in (0.5, rng.uniform(0.05, 0.95)):
+            a = np.exp((1 - t) * np.log(alphas[k]) + t * np.log(alphas[k + 1]))
+            want = (1 - t) * coef[k] + t * coef[k + 1]
+            np.testing.assert_allclose(res.coef_at(a), want, rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(res.coef_at(a), interp_log_alpha(alphas, coef, a),
+                                       rtol=1e-9, atol=1e-12)
+            b_t = (1 - t) * b[k] + t * b[k + 1]
+            pred = np.asarray(res.predict(Xd, alpha=a))
+            assert pred.shape == (X.shape[0],)
+            np.testing.assert_allclose(pred, X @ want + b_t, rtol=1e-9, atol=1e-10)
+
+
+def test_predict_accepts_new_data(tall_problem):
+    X, y, _ = tall_problem
+    res = regularized.path(X, y, n_alphas=5)
+    Xnew = np.random.default_rng(0).standard_normal((7, X.shape[1]))
+    out = np.asarray(res.predict(Xnew))
+    assert out.shape == (7, 5)
+    np.testing.assert_allclose(out, Xnew @ res.coef.T + res.intercept, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(res.predict(sp.csc_matrix(Xnew)), out, rtol=1e-12, atol=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# standardize (deterministic companion of the property test)
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("design", ["dense", "csc"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_standardize_returns_original_scale(design, l1_ratio):
+    X, y, w = make_problem(40, 8, seed=81, sparse=design == "csc")
+    w = w + 0.1  # no zero weight, so no column is constant under the weights
+    wn = normalized_weights(w, X.shape[0])
+    m = wn @ X / X.shape[0]
+    s = np.sqrt(wn @ (X - m) ** 2 / X.shape[0])
+    res = _fit(to_design(X, design), y, l1_ratio=l1_ratio, standardize=True, sample_weight=w,
+               n_alphas=10, tol=TIGHT)
+    Xs = (X - m) / s
+    # on the standardized problem the returned (back-transformed) point is optimal
+    for k, a in enumerate(res.alphas):
+        cs = np.asarray(res.coef[k]) * s
+        bs = res.intercept[k] + m @ res.coef[k]
+        cert = dual_certificate(Xs, y, cs, bs, a, l1_ratio, sample_weight=w)
+        assert cert["rel_gap"] <= TIGHT * (1 + 1e-6) + 1e-12, (
+            f"alpha={a:.4g}: standardized problem gap {cert['rel_gap']:.3g}")
+    # the default grid is the one of the standardized problem (glmnet)
+    amax = default_alpha_max(Xs, y, l1_ratio, w)
+    res_default = regularized.path(to_design(X, design), y, l1_ratio=l1_ratio, standardize=True,
+                                   sample_weight=w, n_alphas=5)
+    np.testing.assert_allclose(res_default.alphas[0], amax, rtol=1e-9)
