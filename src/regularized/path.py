@@ -6,7 +6,6 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.exceptions import ConvergenceWarning
 
 from . import _validation as V
 from .design import make_design
@@ -199,6 +198,9 @@ def path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, alpha_min_ratio=None,
 
     for alpha, gap, it in zip(alphas, out["gap"], out["n_iter"]):
         if gap > tol:
+            # Imported here: scikit-learn's import costs more than a small fit.
+            from sklearn.exceptions import ConvergenceWarning
+
             warnings.warn(
                 f"path did not converge at alpha={alpha:.6g}: relative duality gap "
                 f"{gap:.3e} > tol={tol:.1e} after {it} epochs (max_iter={max_iter}); "
