@@ -14,6 +14,45 @@ import scipy.sparse as sp
 from .kernels.dense import weighted_col_moments, xt_dot_c, xt_dot_f
 
 
+def raw_gram(X, w):
+    """``XᵀWX`` (p, p) of the raw X: one symmetric rank-k update, no copy of X."""
+    from scipy.linalg.blas import dsyrk
+
+    n = X.shape[0]
+    p = X.shape[1]
+    if X.dtype == np.float64 and bool(np.all(w == 1.0)):
+        # dsyrk on Xᵀ seen as a Fortran (p, n) array: no copy for C-ordered X.
+        # NumPy equivalent: G = X.T @ X (dsyrk does half the flops).
+        if X.flags.c_contiguous:
+            G = dsyrk(1.0, X.T, trans=0, lower=0)
+        else:
+            G = dsyrk(1.0, X, trans=1, lower=0)
+    else:
+        # Row blocks in float64 (weights folded in), accumulated: no full copy.
+        G = np.zeros((p, p), order="F")
+        sw = np.sqrt(w)
+        step = max(1, (1 << 22) // max(p, 1))
+        for start in range(0, n, step):
+            blk = np.asarray(X[start:start + step], dtype=np.float64)
+            blk = blk * sw[start:start + step, None]
+            G = dsyrk(1.0, blk, trans=1, lower=0, c=G, overwrite_c=1)
+    iu = np.triu_indices(p, 1)
+    G[(iu[1], iu[0])] = G[iu]
+    return G
+
+
+def matvec_t(X, v):
+    """``Xᵀv`` for a dense X, float64 result; a float32 X is read as it is."""
+    if X.dtype == np.float64:
+        return X.T @ v
+    out = np.empty(X.shape[1])
+    if X.flags.f_contiguous:
+        xt_dot_f(X, v, out)
+    else:
+        xt_dot_c(np.ascontiguousarray(X), v, out)
+    return out
+
+
 class Design:
     """Common data of both designs.
 
@@ -46,6 +85,12 @@ class Design:
         self.hess = ss / (scale * scale)
         self.standardize = standardize
 
+    has_samples = True
+
+    def gram_problem(self, y_c):
+        """``(G, c, yy)``: X̃ᵀWX̃, X̃ᵀWy_c and ‖y_c‖²_w, all centred and scaled."""
+        return self.gram(), self.xt_weighted(y_c), float(self.w @ (y_c * y_c))
+
 
 class DenseDesign(Design):
     """A dense X (float32 or float64, C or F order), read in place."""
@@ -58,15 +103,7 @@ class DenseDesign(Design):
 
     def matvec_t(self, v):
         """``Xᵀv`` (raw X), float64 result."""
-        X = self.X
-        if X.dtype == np.float64:
-            return X.T @ v
-        out = np.empty(self.n_features)
-        if X.flags.f_contiguous:
-            xt_dot_f(X, v, out)
-        else:
-            xt_dot_c(np.ascontiguousarray(X), v, out)
-        return out
+        return matvec_t(self.X, v)
 
     def xt_weighted(self, r):
         """``g_j = ⟨x̃_j, r⟩_w`` for all j; r (n,) must satisfy Σ w r = 0 if centring."""
@@ -81,37 +118,19 @@ class DenseDesign(Design):
         block *= np.sqrt(self.w)[:, None]
         return block
 
-    def gram(self):
-        """Full ``X̃ᵀWX̃`` (p, p): one symmetric rank-k update of the raw X."""
-        from scipy.linalg.blas import dsyrk
+    def raw_gram(self):
+        """``XᵀWX`` (p, p) of the raw X."""
+        return raw_gram(self.X, self.w)
 
-        X, w, n = self.X, self.w, self.n_samples
-        unit_w = bool(np.all(w == 1.0))
-        if X.dtype == np.float64 and unit_w:
-            # dsyrk on Xᵀ seen as a Fortran (p, n) array: no copy for C-ordered X.
-            # NumPy equivalent: G = X.T @ X (dsyrk does half the flops).
-            if X.flags.c_contiguous:
-                G = dsyrk(1.0, X.T, trans=0, lower=0)
-            else:
-                G = dsyrk(1.0, X, trans=1, lower=0)
-        else:
-            # Row blocks in float64 (weights folded in), accumulated: no full copy.
-            G = np.zeros((self.n_features, self.n_features))
-            sw = np.sqrt(w)
-            step = max(1, (1 << 22) // max(self.n_features, 1))
-            for start in range(0, n, step):
-                blk = np.asarray(X[start:start + step], dtype=np.float64)
-                blk = blk * sw[start:start + step, None]
-                G = dsyrk(1.0, blk, trans=1, lower=0, c=G, overwrite_c=1)
-        iu = np.triu_indices(self.n_features, 1)
-        G[(iu[1], iu[0])] = G[iu]
+    def gram(self):
+        """Full ``X̃ᵀWX̃`` (p, p), centred and scaled."""
+        G = self.raw_gram()
         m = self.mean
         if np.any(m):
-            G -= n * np.outer(m, m)   # centring: Σ w (x−m)(x−m)ᵀ = XᵀWX − n m mᵀ
-        s = self.scale
+            G -= self.n_samples * np.outer(m, m)   # Σ w (x−m)(x−m)ᵀ = XᵀWX − n m mᵀ
         if self.standardize:
-            G /= s[:, None]
-            G /= s[None, :]
+            G /= self.scale[:, None]
+            G /= self.scale[None, :]
         return G
 
     def outer_gram(self, col_weights):
@@ -121,9 +140,14 @@ class DenseDesign(Design):
         return A @ A.T
 
     def xt_weighted_matrix(self, R):
-        """``X̃ᵀ W R`` for an (n, k) R whose weighted columns sum to zero if centring."""
+        """``X̃ᵀ W R`` (p, k) for an (n, k) R: one pass over X for all k columns."""
         WR = self.w[:, None] * R
-        out = np.asarray(self.X.T @ WR, dtype=np.float64)
+        if self.X.dtype == np.float64:
+            out = self.X.T @ WR
+        else:
+            # A float32 X is never upcast whole: one float64-accumulated pass per column.
+            out = np.column_stack([self.matvec_t(np.ascontiguousarray(WR[:, a]))
+                                   for a in range(WR.shape[1])])
         out -= np.outer(self.mean, WR.sum(axis=0))
         return out / self.scale[:, None]
 
@@ -136,8 +160,9 @@ class SparseDesign(Design):
         if not X.has_sorted_indices:
             X = X.sorted_indices()
         super().__init__(X, w, fit_intercept, standardize)
-        self.indptr = X.indptr.astype(np.int64, copy=False)
-        self.indices = X.indices.astype(np.int64, copy=False)
+        # scipy's own index arrays (int32 unless huge): no copy, half the traffic.
+        self.indptr = X.indptr
+        self.indices = X.indices
         self.data = X.data
 
     def _weighted_moments(self):
@@ -199,3 +224,80 @@ def make_design(X, w, fit_intercept, standardize):
     if sp.issparse(X):
         return SparseDesign(X, w, fit_intercept, standardize)
     return DenseDesign(X, w, fit_intercept, standardize)
+
+
+class GramStats:
+    """Sufficient statistics of a weighted least-squares problem (raw, uncentred).
+
+    ``xtx = XᵀWX`` (p, p), ``xty = XᵀWy`` (p,), ``x_sum = Xᵀw`` (p,),
+    ``y_sum = wᵀy``, ``yy = Σ w y²``, ``w_sum = Σ w``, ``n_rows`` rows. They
+    add and subtract by rows, so a cross-validation fold's statistics are the
+    full data's minus the held-out block's (DESIGN §3: CV at the cost of one fit).
+    """
+
+    def __init__(self, xtx, xty, x_sum, y_sum, yy, w_sum, n_rows):
+        self.xtx, self.xty, self.x_sum = xtx, xty, x_sum
+        self.y_sum, self.yy, self.w_sum, self.n_rows = y_sum, yy, w_sum, n_rows
+
+    @classmethod
+    def from_data(cls, X, y, w):
+        """Statistics of (X, y, w); X dense (read in place) or sparse."""
+        if sp.issparse(X):
+            Xw = X.multiply(w[:, None]).tocsc() if not np.all(w == 1.0) else X
+            xtx = np.asarray((X.T @ Xw).toarray(), dtype=np.float64)
+            x_sum = np.asarray(X.T @ w, dtype=np.float64).ravel()
+            xty = np.asarray(X.T @ (w * y), dtype=np.float64).ravel()
+        else:
+            xtx = raw_gram(X, w)
+            x_sum = matvec_t(X, w)
+            xty = matvec_t(X, w * y)
+        return cls(xtx, xty, x_sum, float(w @ y), float(w @ (y * y)), float(w.sum()),
+                   X.shape[0])
+
+    def __sub__(self, other):
+        return GramStats(self.xtx - other.xtx, self.xty - other.xty,
+                         self.x_sum - other.x_sum, self.y_sum - other.y_sum,
+                         self.yy - other.yy, self.w_sum - other.w_sum,
+                         self.n_rows - other.n_rows)
+
+
+class GramDesign:
+    """A design known only through its ``GramStats`` (no X): Gram-mode solvers only.
+
+    Weights are renormalised to sum to ``n_rows`` as everywhere else.
+    """
+
+    has_samples = False
+
+    def __init__(self, stats, fit_intercept, standardize):
+        n = stats.n_rows
+        f = n / stats.w_sum
+        self.n_samples, self.n_features = n, stats.xtx.shape[0]
+        self.standardize = standardize
+        x_sum, xtx, xty = f * stats.x_sum, f * stats.xtx, f * stats.xty
+        y_sum, yy = f * stats.y_sum, f * stats.yy
+        if fit_intercept:
+            self.mean = x_sum / n
+            self.y_mean = y_sum / n
+        else:
+            self.mean = np.zeros(self.n_features)
+            self.y_mean = 0.0
+        m, ym = self.mean, self.y_mean
+        G = xtx - n * np.outer(m, m)
+        ss = np.maximum(np.diag(G).copy(), 0.0)
+        tiny = ss <= 1e-13 * np.maximum(np.diag(xtx), 1e-300)
+        ss[tiny] = 0.0
+        scale = np.sqrt(ss / n) if standardize else np.ones(self.n_features)
+        scale[tiny] = 1.0
+        self.scale = scale
+        self.hess = ss / (scale * scale)
+        self._G = G / np.outer(scale, scale) if standardize else G
+        self._c = (xty - n * m * ym) / scale
+        self._yy = max(yy - n * ym * ym, 0.0)
+
+    def gram_problem(self, y_c=None):
+        """``(G, c, yy)``: X̃ᵀWX̃, X̃ᵀWy_c and ‖y_c‖²_w, all centred and scaled."""
+        return self._G, self._c, self._yy
+
+    def gram(self):
+        return self._G

@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as V
-from .design import make_design
+from .design import GramDesign, make_design
 from .solvers.ridge import ridge_path
 from .solvers.working_set import enet_path_cd
 
@@ -154,28 +154,62 @@ def path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, alpha_min_ratio=None,
     X = V.check_design(X)
     n, p = X.shape
     y = V.check_target(y, n)
-    l1_ratio = V.check_l1_ratio(l1_ratio)
     w = V.check_sample_weight(sample_weight, n)
+    design = make_design(X, w, bool(fit_intercept), bool(standardize))
+    y_mean = float(w @ y) / n if fit_intercept else 0.0
+    return _path_on_design(design, y - y_mean, y_mean, l1_ratio=l1_ratio, alphas=alphas,
+                           n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+                           fit_intercept=fit_intercept, penalty_factor=penalty_factor,
+                           positive=positive, tol=tol, max_iter=max_iter)
+
+
+def path_from_gram(stats, *, l1_ratio=1.0, alphas=None, n_alphas=100,
+                   alpha_min_ratio=None, fit_intercept=True, penalty_factor=None,
+                   positive=False, standardize=False, tol=DEFAULT_TOL,
+                   max_iter=DEFAULT_MAX_ITER):
+    """:func:`path` from sufficient statistics (``design.GramStats``) instead of (X, y).
+
+    The same problem and certificates as ``path(X, y, sample_weight=w)`` on the
+    rows the statistics came from; used by cross-validation, where a training
+    fold's statistics are the full data's minus the held-out block's.
+    """
+    design = GramDesign(stats, bool(fit_intercept), bool(standardize))
+    return _path_on_design(design, None, design.y_mean, l1_ratio=l1_ratio, alphas=alphas,
+                           n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+                           fit_intercept=fit_intercept, penalty_factor=penalty_factor,
+                           positive=positive, tol=tol, max_iter=max_iter)
+
+
+def _null_gradient(design, y_c, unpen):
+    """``X̃ᵀW r`` at the null fit, where the unpenalized features ``unpen`` are fitted."""
+    if design.has_samples:
+        r_null = y_c
+        if unpen.size:
+            Z = design.gather(unpen)
+            sw = np.sqrt(design.w)
+            coef_z, *_ = np.linalg.lstsq(Z, sw * y_c, rcond=None)
+            r_null = y_c - (Z @ coef_z) / np.where(sw > 0, sw, 1.0)
+        return design.xt_weighted(r_null), float(design.w @ (y_c * y_c))
+    G, c, yy = design.gram_problem()
+    if not unpen.size:
+        return c.copy(), yy
+    coef_z, *_ = np.linalg.lstsq(G[np.ix_(unpen, unpen)], c[unpen], rcond=None)
+    return c - G[:, unpen] @ coef_z, yy
+
+
+def _path_on_design(design, y_c, y_mean, *, l1_ratio, alphas, n_alphas, alpha_min_ratio,
+                    fit_intercept, penalty_factor, positive, tol, max_iter):
+    n, p = design.n_samples, design.n_features
+    l1_ratio = V.check_l1_ratio(l1_ratio)
     v = V.check_penalty_factor(penalty_factor, p)
     tol = V.check_positive_float(tol, "tol")
     max_iter = V.check_positive_int(max_iter, "max_iter")
     n_alphas = V.check_positive_int(n_alphas, "n_alphas")
     positive = bool(positive)
 
-    design = make_design(X, w, bool(fit_intercept), bool(standardize))
-    y_mean = float(w @ y) / n if fit_intercept else 0.0
-    y_c = y - y_mean
     usable = design.hess > 0
-    # Null fit: the unpenalized features (if any) fitted by least squares.
     unpen = np.flatnonzero((v == 0) & usable)
-    r_null = y_c
-    if unpen.size:
-        Z = design.gather(unpen)
-        sw = np.sqrt(w)
-        coef_z, *_ = np.linalg.lstsq(Z, sw * y_c, rcond=None)
-        r_null = y_c - (Z @ coef_z) / np.where(sw > 0, sw, 1.0)
-    g_null = design.xt_weighted(r_null)
-    null_rss = float(w @ (y_c * y_c))
+    g_null, null_rss = _null_gradient(design, y_c, unpen)
 
     if alphas is None:
         rho = max(l1_ratio, RIDGE_L1_RATIO_FOR_GRID)
@@ -195,7 +229,6 @@ def path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, alpha_min_ratio=None,
     else:
         out = enet_path_cd(design, y_c, alphas, l1_ratio, v, positive, tol, max_iter,
                            g_null)
-
     for alpha, gap, it in zip(alphas, out["gap"], out["n_iter"]):
         if gap > tol:
             # Imported here: scikit-learn's import costs more than a small fit.
@@ -204,7 +237,7 @@ def path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, alpha_min_ratio=None,
             warnings.warn(
                 f"path did not converge at alpha={alpha:.6g}: relative duality gap "
                 f"{gap:.3e} > tol={tol:.1e} after {it} epochs (max_iter={max_iter}); "
-                "increase max_iter or tol", ConvergenceWarning, stacklevel=2)
+                "increase max_iter or tol", ConvergenceWarning, stacklevel=3)
 
     coef = out["coef"] / design.scale                  # back to the original scale
     intercept = (y_mean - coef @ design.mean) if fit_intercept else np.zeros(len(alphas))

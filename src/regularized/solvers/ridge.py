@@ -25,13 +25,9 @@ def ridge_path(design, y_c, alphas, penalty_factor):
     n, p = design.n_samples, design.n_features
     v = penalty_factor
     col_w = 1.0 / np.sqrt(v)
-    sw = np.sqrt(design.w)
-    y_t = sw * y_c
-    yy = float(y_t @ y_t)
     shifts = n * alphas                          # (k,)
-    c = design.xt_weighted(y_c)                  # X̃ᵀ W y_c
-    if p <= n:
-        G = design.gram()
+    if p <= n or not design.has_samples:
+        G, c, yy = design.gram_problem(y_c)      # X̃ᵀWX̃, X̃ᵀWy_c, ‖y_c‖²_w
         lam, V = np.linalg.eigh(G * col_w[:, None] * col_w[None, :])
         lam = np.maximum(lam, 0.0)
         b = V.T @ (col_w * c)
@@ -43,6 +39,9 @@ def ridge_path(design, y_c, alphas, penalty_factor):
         rr = yy - 2.0 * bc + np.einsum("kp,kp->k", coef, Gb)
         ry = yy - bc
     else:
+        sw = np.sqrt(design.w)
+        y_t = sw * y_c
+        yy = float(y_t @ y_t)
         K = design.outer_gram(col_w)
         lam, U = np.linalg.eigh(K)
         lam = np.maximum(lam, 0.0)

@@ -25,6 +25,8 @@ from ..kernels.cd_sparse import (csc_cd, csc_residual, csc_xt_subset, csc_xt_wei
 from ..kernels.gap import enet_primal_dual
 
 ANDERSON_K = 5
+# A working-set gap costs about one sparse epoch; check every other epoch.
+SPARSE_GAP_EVERY = 2
 # Full Gram up front when it is cheap against the path: n ≥ p and p²·8 bytes
 # of memory is modest (glmnet uses covariance mode for p < 500; one Gram of
 # p = 5000 is 200 MB).
@@ -71,9 +73,6 @@ class GramInner:
         self.design = design
         p = design.n_features
         self.y_c = y_c
-        self.sw = np.sqrt(design.w)
-        self.y_t = self.sw * y_c                  # ỹ = √w ⊙ y_c
-        self.yy = float(self.y_t @ self.y_t)
         self.full = full
         self.pos = np.full(p, -1, dtype=np.int64)  # global → position in E
         self.beta_global = np.zeros(p)
@@ -81,10 +80,12 @@ class GramInner:
         if full:
             self.E = np.arange(p, dtype=np.int64)
             self.pos[:] = self.E
-            self.G = design.gram()
-            self.c = design.xt_weighted(y_c)
+            self.G, self.c, self.yy = design.gram_problem(y_c)
             self.m = p
         else:
+            self.sw = np.sqrt(design.w)
+            self.y_t = self.sw * y_c                  # ỹ = √w ⊙ y_c
+            self.yy = float(self.y_t @ self.y_t)
             self.E = np.empty(0, dtype=np.int64)
             self.G = np.empty((0, 0))
             self.c = np.empty(0)
@@ -222,7 +223,7 @@ class SparseInner:
         epochs, _, _ = csc_cd(d.data, d.indices, d.indptr, d.w, self.y_c, d.mean,
                               d.scale, d.hess, self.beta_global, self.r_raw,
                               self.off, ws, l1, l2, positive, max_epochs, tol_rel,
-                              ANDERSON_K, 1, self.beta_dual_global)
+                              ANDERSON_K, SPARSE_GAP_EVERY, self.beta_dual_global)
         return epochs
 
     def set_beta(self, beta_global):
@@ -277,6 +278,8 @@ class SparseInner:
 
 
 def make_inner(design, y_c):
+    if not design.has_samples:
+        return GramInner(design, y_c, full=True)
     if isinstance(design, DenseDesign):
         return GramInner(design, y_c, full=use_full_gram(design))
     return SparseInner(design, y_c)
