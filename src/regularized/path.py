@@ -9,6 +9,8 @@ import scipy.sparse as sp
 
 from . import _validation as V
 from .design import GramDesign, make_design
+from .losses import get_loss
+from .solvers.newton import glm_path
 from .solvers.ridge import ridge_path
 from .solvers.working_set import enet_path_cd
 
@@ -35,11 +37,15 @@ class Path:
     deviance_ratio : (n_alphas,) fraction of the null deviance explained,
         ``1 − RSS_w(β) / RSS_w(null)``.
     objective : (n_alphas,) the objective of DESIGN §1 at each solution.
+    deviance : (n_alphas,) ``2·Σ w (ℓ(y, η) − ℓ(y, η_saturated))`` at each fit.
+    null_deviance : float, the deviance of the null (intercept-only) fit.
+    loss : str.  classes : the class labels (logistic, multinomial) or None.
     l1_ratio : float.  fit_intercept : bool.
     """
 
     def __init__(self, *, alphas, coef, intercept, gap, n_iter, deviance_ratio,
-                 objective, l1_ratio, fit_intercept):
+                 objective, l1_ratio, fit_intercept, loss="squared", deviance=None,
+                 null_deviance=None, classes=None):
         self.alphas = alphas
         self.coef = coef
         self.intercept = intercept
@@ -50,6 +56,10 @@ class Path:
         self.objective = objective
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
+        self.loss = loss
+        self.deviance = deviance
+        self.null_deviance = null_deviance
+        self.classes = classes
 
     @property
     def n_features(self):
@@ -85,21 +95,38 @@ class Path:
         i, j, wi = self._weights_at(alpha)
         return wi * self.intercept[i] + (1.0 - wi) * self.intercept[j]
 
-    def predict(self, X, alpha=None):
-        """Predictions ``b + Xβ``.
+    def predict(self, X, alpha=None, *, kind="link", offset=None):
+        """Predictions: the linear predictor ``offset + b + Xβ`` or the mean response.
 
-        Returns (n_samples,) at one ``alpha`` (interpolated as ``coef_at``) or
-        (n_samples, n_alphas) for every path point when ``alpha`` is None.
+        Parameters
+        ----------
+        X : (n, p) array or sparse matrix.
+        alpha : one alpha (interpolated as ``coef_at``) or None for every path point.
+        kind : "link" (η) or "response" (μ: η itself for squared loss, the
+            probability for logistic, e^η for Poisson).
+        offset : (n,) fixed part of the linear predictor, if the fit used one.
+
+        Returns
+        -------
+        (n,) at one alpha, or (n, n_alphas) when ``alpha`` is None.
         """
+        if kind not in ("link", "response"):
+            raise ValueError(f"kind must be 'link' or 'response', got {kind!r}")
         X = V.check_design(X)
         if X.shape[1] != self.n_features:
             raise ValueError(f"X has {X.shape[1]} features, the path was fitted with "
                              f"{self.n_features}")
         if alpha is None:
-            out = X @ self.coef.T
-            return np.asarray(out, dtype=np.float64) + self.intercept
-        return np.asarray(X @ self.coef_at(alpha), dtype=np.float64).ravel() \
-            + self.intercept_at(alpha)
+            eta = np.asarray(X @ self.coef.T, dtype=np.float64) + self.intercept
+        else:
+            eta = np.asarray(X @ self.coef_at(alpha), dtype=np.float64).ravel() \
+                + self.intercept_at(alpha)
+        if offset is not None:
+            offset = V.check_target(offset, X.shape[0], name="offset")
+            eta = eta + (offset[:, None] if eta.ndim == 2 else offset)
+        if kind == "link":
+            return eta
+        return get_loss(self.loss).mean(eta)
 
     def __repr__(self):
         return (f"Path(n_alphas={len(self.alphas)}, n_features={self.n_features}, "
@@ -115,10 +142,11 @@ def alpha_grid(alpha_max, n_samples, n_features, n_alphas, alpha_min_ratio):
     return alpha_max * np.logspace(0.0, np.log10(alpha_min_ratio), n_alphas)
 
 
-def path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, alpha_min_ratio=None,
-         fit_intercept=True, sample_weight=None, penalty_factor=None, positive=False,
-         standardize=False, tol=DEFAULT_TOL, max_iter=DEFAULT_MAX_ITER):
-    """Elastic-net path for squared loss, certified by its duality gap.
+def path(X, y, *, loss="squared", l1_ratio=1.0, alphas=None, n_alphas=100,
+         alpha_min_ratio=None, fit_intercept=True, sample_weight=None, offset=None,
+         penalty_factor=None, positive=False, standardize=False, tol=DEFAULT_TOL,
+         max_iter=DEFAULT_MAX_ITER):
+    """Elastic-net regularization path, certified by its duality gap.
 
     Minimises, at each alpha (DESIGN §1; scikit-learn's ElasticNet and
     glmnet's scale, with glmnet's ``lambda`` = ``alpha`` and its ``alpha`` =
@@ -127,19 +155,25 @@ def path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, alpha_min_ratio=None,
         (1/n) Σ_i w_i ½ (y_i − b − x_iᵀβ)²  +  α Σ_j v_j (ρ|β_j| + (1−ρ)/2 β_j²)
 
     with weights w rescaled to sum to n, penalty factors v = ``penalty_factor``
-    (used as given) and ρ = ``l1_ratio``.
+    (used as given) and ρ = ``l1_ratio``. Other losses replace ½(y − η)² by
+    ℓ(y, η) on the linear predictor η = offset + b + xᵀβ (DESIGN §1):
+    "logistic" ``log(1 + e^η) − yη`` (two classes of any type),
+    "poisson" ``e^η − yη`` (counts ≥ 0), "multinomial" ``logsumexp(η) − η_y``.
 
     Parameters
     ----------
     X : (n, p) array (float32/float64, C or F order, read in place) or scipy
         sparse CSC/CSR (never densified; centring is implicit).
     y : (n,) target.
+    loss : "squared", "logistic", "poisson" or "multinomial".
     l1_ratio : float in [0, 1]; 1 is the lasso, 0 ridge (closed form).
     alphas : decreasing penalty strengths; sorted if needed. Default: a
         log-spaced grid of ``n_alphas`` from alpha_max (the smallest alpha with
         β = 0) down to ``alpha_max · alpha_min_ratio`` (1e-4 if n ≥ p else 1e-2).
     fit_intercept : fit an unpenalized intercept b.
     sample_weight : (n,) non-negative weights.
+    offset : (n,) fixed part of the linear predictor (e.g. log exposure for
+        Poisson); for squared loss it is subtracted from y.
     penalty_factor : (p,) v_j ≥ 0; 0 leaves feature j unpenalized.
     positive : constrain β ≥ 0.
     standardize : penalize the columns scaled to unit weighted (population)
@@ -153,14 +187,91 @@ def path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, alpha_min_ratio=None,
     """
     X = V.check_design(X)
     n, p = X.shape
-    y = V.check_target(y, n)
+    loss_obj = get_loss(loss)
     w = V.check_sample_weight(sample_weight, n)
+    if offset is not None:
+        offset = V.check_target(offset, n, name="offset")
+    if loss != "squared":
+        return _glm_path(X, y, loss, w, offset, l1_ratio=l1_ratio, alphas=alphas,
+                         n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+                         fit_intercept=fit_intercept, penalty_factor=penalty_factor,
+                         positive=positive, standardize=standardize, tol=tol,
+                         max_iter=max_iter)
+    y = V.check_target(y, n)
+    if offset is not None:
+        y = y - offset
     design = make_design(X, w, bool(fit_intercept), bool(standardize))
     y_mean = float(w @ y) / n if fit_intercept else 0.0
     return _path_on_design(design, y - y_mean, y_mean, l1_ratio=l1_ratio, alphas=alphas,
                            n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
                            fit_intercept=fit_intercept, penalty_factor=penalty_factor,
                            positive=positive, tol=tol, max_iter=max_iter)
+
+
+def _default_alphas(g_null, v, usable, positive, l1_ratio, n, p, n_alphas, alpha_min_ratio):
+    """The default grid from the gradient at the null fit (DESIGN §1)."""
+    rho = max(l1_ratio, RIDGE_L1_RATIO_FOR_GRID)
+    pen = (v > 0) & usable
+    score = g_null if positive else np.abs(g_null)
+    alpha_max = float(np.max(score[pen] / v[pen])) / (n * rho) if pen.any() else 0.0
+    if not alpha_max > 0.0:
+        # y is fitted exactly by the null model: every alpha gives β = 0 on
+        # penalized features; any positive grid is as good as another.
+        alpha_max = 1.0
+    return alpha_grid(alpha_max, n, p, n_alphas, alpha_min_ratio)
+
+
+def _warn_unconverged(alphas, gaps, n_iter, tol, max_iter):
+    for alpha, gap, it in zip(alphas, gaps, n_iter):
+        if gap > tol:
+            # Imported here: scikit-learn's import costs more than a small fit.
+            from sklearn.exceptions import ConvergenceWarning
+
+            warnings.warn(
+                f"path did not converge at alpha={alpha:.6g}: relative duality gap "
+                f"{gap:.3e} > tol={tol:.1e} after {it} epochs (max_iter={max_iter}); "
+                "increase max_iter or tol", ConvergenceWarning, stacklevel=4)
+
+
+def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ratio,
+              fit_intercept, penalty_factor, positive, standardize, tol, max_iter):
+    n, p = X.shape
+    loss_obj = get_loss(loss)
+    y_enc, classes = loss_obj.check_target(y)
+    if y_enc.shape[0] != n:
+        raise ValueError(f"X and y have mismatched lengths: {n} samples in X, "
+                         f"{y_enc.shape[0]} in y")
+    l1_ratio = V.check_l1_ratio(l1_ratio)
+    v = V.check_penalty_factor(penalty_factor, p)
+    tol = V.check_positive_float(tol, "tol")
+    max_iter = V.check_positive_int(max_iter, "max_iter")
+    n_alphas = V.check_positive_int(n_alphas, "n_alphas")
+    if alphas is not None:
+        alphas = V.check_alphas(alphas)
+    design = make_design(X, w, bool(fit_intercept), bool(standardize))
+    usable = design.hess > 0
+    offset = np.zeros(n) if offset is None else offset
+
+    def grid(g_null):
+        return _default_alphas(g_null, v, usable, bool(positive), l1_ratio, n, p, n_alphas,
+                               alpha_min_ratio)
+
+    out = glm_path(design.X, y_enc, w, offset, loss_obj, alphas, l1_ratio, v,
+                   bool(positive), bool(fit_intercept), design.scale, usable, tol, max_iter,
+                   grid)
+    alphas = out["alphas"]
+    if out["stopped"] is not None:
+        warnings.warn(f"path stopped early after {len(alphas)} alphas: {out['stopped']}",
+                      UserWarning, stacklevel=3)
+    _warn_unconverged(alphas, out["gap"], out["n_iter"], tol, max_iter)
+    coef = out["coef"] / design.scale
+    null_dev = out["null_deviance"]
+    dev = out["deviance"]
+    dev_ratio = 1.0 - dev / null_dev if null_dev > 0 else np.zeros(len(alphas))
+    return Path(alphas=alphas, coef=coef, intercept=out["intercept"], gap=out["gap"],
+                n_iter=out["n_iter"], deviance_ratio=dev_ratio, objective=out["primal"] / n,
+                l1_ratio=l1_ratio, fit_intercept=bool(fit_intercept), loss=loss,
+                deviance=dev, null_deviance=null_dev, classes=classes)
 
 
 def path_from_gram(stats, *, l1_ratio=1.0, alphas=None, n_alphas=100,
@@ -212,15 +323,8 @@ def _path_on_design(design, y_c, y_mean, *, l1_ratio, alphas, n_alphas, alpha_mi
     g_null, null_rss = _null_gradient(design, y_c, unpen)
 
     if alphas is None:
-        rho = max(l1_ratio, RIDGE_L1_RATIO_FOR_GRID)
-        pen = (v > 0) & usable
-        score = g_null if positive else np.abs(g_null)
-        alpha_max = float(np.max(score[pen] / v[pen])) / (n * rho) if pen.any() else 0.0
-        if not alpha_max > 0.0:
-            # y is fitted exactly by the null model: every alpha gives β = 0 on
-            # penalized features; any positive grid is as good as another.
-            alpha_max = 1.0
-        alphas = alpha_grid(alpha_max, n, p, n_alphas, alpha_min_ratio)
+        alphas = _default_alphas(g_null, v, usable, positive, l1_ratio, n, p, n_alphas,
+                                 alpha_min_ratio)
     else:
         alphas = V.check_alphas(alphas)
 
@@ -229,15 +333,7 @@ def _path_on_design(design, y_c, y_mean, *, l1_ratio, alphas, n_alphas, alpha_mi
     else:
         out = enet_path_cd(design, y_c, alphas, l1_ratio, v, positive, tol, max_iter,
                            g_null)
-    for alpha, gap, it in zip(alphas, out["gap"], out["n_iter"]):
-        if gap > tol:
-            # Imported here: scikit-learn's import costs more than a small fit.
-            from sklearn.exceptions import ConvergenceWarning
-
-            warnings.warn(
-                f"path did not converge at alpha={alpha:.6g}: relative duality gap "
-                f"{gap:.3e} > tol={tol:.1e} after {it} epochs (max_iter={max_iter}); "
-                "increase max_iter or tol", ConvergenceWarning, stacklevel=3)
+    _warn_unconverged(alphas, out["gap"], out["n_iter"], tol, max_iter)
 
     coef = out["coef"] / design.scale                  # back to the original scale
     intercept = (y_mean - coef @ design.mean) if fit_intercept else np.zeros(len(alphas))
@@ -249,4 +345,5 @@ def _path_on_design(design, y_c, y_mean, *, l1_ratio, alphas, n_alphas, alpha_mi
     dev_ratio = 1.0 - rss / null_rss if null_rss > 0 else np.zeros(len(alphas))
     return Path(alphas=alphas, coef=coef, intercept=intercept, gap=out["gap"],
                 n_iter=out["n_iter"], deviance_ratio=dev_ratio, objective=primal / n,
-                l1_ratio=l1_ratio, fit_intercept=bool(fit_intercept))
+                l1_ratio=l1_ratio, fit_intercept=bool(fit_intercept), deviance=rss,
+                null_deviance=null_rss)

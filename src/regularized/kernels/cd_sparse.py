@@ -203,3 +203,35 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
             break
     off_box[0] = off
     return epoch, primal, primal - dual
+
+
+@njit(cache=True)
+def csc_moments_cols(data, indices, indptr, cols, h):
+    """``(Σ_i h_i x_ij, Σ_i h_i x_ij²)`` for the columns ``cols``."""
+    k = cols.shape[0]
+    s1 = np.zeros(k)
+    s2 = np.zeros(k)
+    for a in range(k):
+        j = cols[a]
+        acc1 = 0.0
+        acc2 = 0.0
+        for q in range(indptr[j], indptr[j + 1]):
+            x = data[q]
+            hx = h[indices[q]] * x
+            acc1 += hx
+            acc2 += hx * x
+        s1[a] = acc1
+        s2[a] = acc2
+    return s1, s2
+
+
+@njit(cache=True)
+def csc_matvec_cols(data, indices, indptr, cols, coef, scale, out):
+    """``out = Σ_{j∈cols} coef_j x_j / s_j`` (raw columns, no centring)."""
+    out[:] = 0.0
+    for a in range(cols.shape[0]):
+        j = cols[a]
+        f = coef[j] / scale[j]
+        if f != 0.0:
+            for q in range(indptr[j], indptr[j + 1]):
+                out[indices[q]] += f * data[q]

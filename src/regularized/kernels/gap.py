@@ -22,16 +22,53 @@ from numba import njit
 
 
 @njit(cache=True)
-def _dual_value(t, g, l1, l2, positive, rr, ry):
-    d = t * ry - 0.5 * t * t * rr
+def penalty_conjugate(t, g, l1, l2, positive):
+    """``Σ_j g*_j(t·g_j)`` over the features with a ridge part (the others are
+    kept feasible by the choice of t and contribute 0)."""
+    d = 0.0
     for j in range(g.shape[0]):
         if l2[j] > 0.0:
             s = t * g[j]
             a = s if positive else abs(s)
             excess = a - l1[j]
             if excess > 0.0:
-                d -= excess * excess / (2.0 * l2[j])
+                d += excess * excess / (2.0 * l2[j])
     return d
+
+
+@njit(cache=True)
+def dual_scalings(g, l1, l2, positive):
+    """Two feasible scalings of the dual point ``θ = t·r``.
+
+    ``t_feasible``: the largest t ≤ 1 keeping the pure-L1 constraints
+    ``|t·g_j| ≤ l1_j`` (l2_j = 0); ``t_all``: the same ratio over every
+    L1-penalized feature (scikit-learn's scaling), often better when the L2
+    part is small.
+    """
+    t_feasible = 1.0
+    t_all = 1.0
+    for j in range(g.shape[0]):
+        if l1[j] > 0.0:
+            a = g[j] if positive else abs(g[j])
+            if a * t_all > l1[j]:
+                t_all = l1[j] / a
+            if l2[j] == 0.0 and a * t_feasible > l1[j]:
+                t_feasible = l1[j] / a
+    return t_feasible, t_all
+
+
+@njit(cache=True)
+def penalty_value(beta, l1, l2):
+    pen = 0.0
+    for j in range(beta.shape[0]):
+        b = beta[j]
+        pen += l1[j] * abs(b) + 0.5 * l2[j] * b * b
+    return pen
+
+
+@njit(cache=True)
+def _dual_value(t, g, l1, l2, positive, rr, ry):
+    return t * ry - 0.5 * t * t * rr - penalty_conjugate(t, g, l1, l2, positive)
 
 
 @njit(cache=True)
@@ -45,23 +82,8 @@ def enet_primal_dual(g, beta, l1, l2, positive, rr, ry):
     l1, l2 : (m,) per-feature penalty weights (sum scale).
     rr, ry : ``‖r‖²`` and ``rᵀỹ``.
     """
-    pen = 0.0
-    for j in range(beta.shape[0]):
-        b = beta[j]
-        pen += l1[j] * abs(b) + 0.5 * l2[j] * b * b
-    primal = 0.5 * rr + pen
-    # t_feasible: largest t ≤ 1 that keeps the pure-L1 constraints satisfied;
-    # t_all: the same ratio over every L1-penalized feature (scikit-learn's
-    # scaling), often better when the L2 part is small.
-    t_feasible = 1.0
-    t_all = 1.0
-    for j in range(g.shape[0]):
-        if l1[j] > 0.0:
-            a = g[j] if positive else abs(g[j])
-            if a * t_all > l1[j]:
-                t_all = l1[j] / a
-            if l2[j] == 0.0 and a * t_feasible > l1[j]:
-                t_feasible = l1[j] / a
+    primal = 0.5 * rr + penalty_value(beta, l1, l2)
+    t_feasible, t_all = dual_scalings(g, l1, l2, positive)
     d1 = _dual_value(t_feasible, g, l1, l2, positive, rr, ry)
     d2 = _dual_value(t_all, g, l1, l2, positive, rr, ry)
     return primal, max(d1, d2)

@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 from torch import nn
 from torch.nn import functional as F
@@ -621,7 +621,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
-            Class labels; at least two classes.
+            Class labels; at least two classes. (Multilabel indicator matrices are not
+            supported.)
 
         Returns
         -------
@@ -629,10 +630,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         """
         X, y = validate_data(self, X, y, dtype=np.float32, order="C")
         y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        if type_of_target(y) not in ("binary", "multiclass"):
-            raise ValueError(f"MLPClassifier supports binary and multiclass targets, got "
-                             f"{type_of_target(y)!r}")
+        check_classification_targets(y)  # binary or multiclass labels, not real numbers
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         if len(self.classes_) < 2:

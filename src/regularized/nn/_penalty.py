@@ -196,9 +196,14 @@ def _adam_denominator(optimizer: torch.optim.Optimizer, group: dict,
     if not state or "exp_avg_sq" not in state:
         return None
     beta2 = group["betas"][1]
-    step = float(state["step"])
+    step = state["step"]
+    if isinstance(step, torch.Tensor) and step.device.type != "cpu":
+        # Fused and capturable Adam keep the step count on the accelerator: stay there, as
+        # reading it back would wait for the device at every step.
+        bias_correction2_sqrt = (1.0 - beta2 ** step).sqrt()
+    else:
+        bias_correction2_sqrt = math.sqrt(1.0 - beta2 ** float(step))
     second_moment = state["max_exp_avg_sq"] if group.get("amsgrad") else state["exp_avg_sq"]
-    bias_correction2_sqrt = math.sqrt(1.0 - beta2 ** step)
     return (second_moment.sqrt() / bias_correction2_sqrt).add_(group["eps"])
 
 

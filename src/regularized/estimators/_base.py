@@ -1,0 +1,106 @@
+"""Shared pieces of the scikit-learn estimators: input checks, predictions, CV summaries."""
+import numpy as np
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .. import _validation as V
+
+ACCEPT_SPARSE = ("csc", "csr")
+DTYPES = [np.float64, np.float32]
+
+
+class SparseInputMixin:
+    """Tags: sparse X is accepted (and never densified by the engine)."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def validate_fit_data(estimator, X, y, **kw):
+    """X (float64/float32, dense or CSC/CSR) and y, recording n_features_in_ and
+    feature_names_in_ (pandas input)."""
+    return validate_data(estimator, X, y, accept_sparse=ACCEPT_SPARSE, dtype=DTYPES, **kw)
+
+
+def validate_predict_data(estimator, X):
+    check_is_fitted(estimator)
+    return validate_data(estimator, X, accept_sparse=ACCEPT_SPARSE, dtype=DTYPES, reset=False)
+
+
+def linear_predictor(X, coef, intercept):
+    """``X coef + intercept``: (n,) for a (p,) coef, (n, m) for (m, p)."""
+    if coef.ndim == 1:
+        return np.asarray(X @ coef, dtype=np.float64).ravel() + intercept
+    return np.asarray(X @ coef.T, dtype=np.float64) + intercept
+
+
+def weight_total(sample_weight, n):
+    """Raw ``Σ w`` (validated): the scale on which scikit-learn's Ridge and
+    LogisticRegression put their penalties."""
+    V.check_sample_weight(sample_weight, n)       # raises on bad weights
+    if sample_weight is None:
+        return float(n)
+    w = np.asarray(sample_weight, dtype=np.float64)
+    return float(w.sum()) if w.ndim else float(w) * n
+
+
+def sample_weight_or_none(sample_weight):
+    return None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+
+
+def cv_results(cv_paths, *, l1_ratios=None, alpha_factor=1.0):
+    """The ``cv_results_`` dict of a CV estimator: one row per (l1_ratio, [gamma,] alpha).
+
+    Keys: ``l1_ratio``, ``alpha`` (on the estimator's scale: path alpha × alpha_factor),
+    ``gamma`` (relaxed fits), ``mean_score``, ``se_score`` (cvm, cvsd), ``rank_score``
+    (1 = lowest mean score), ``n_nonzero`` (of the full-data fit) and, for K-fold,
+    ``split{k}_score`` per fold.
+    """
+    cols = {"l1_ratio": [], "alpha": [], "mean_score": [], "se_score": [], "n_nonzero": []}
+    relaxed = hasattr(cv_paths[0], "gammas")
+    if relaxed:
+        cols["gamma"] = []
+    n_folds = cv_paths[0].n_folds
+    per_fold = getattr(cv_paths[0], "fold_weights", None) is None
+    splits = [[] for _ in range(n_folds)] if per_fold else []
+    for c in cv_paths:
+        k = len(c.alphas)
+        nnz = c.path.n_nonzero
+        if relaxed:
+            for g, gamma in enumerate(c.gammas):
+                cols["l1_ratio"].append(np.full(k, c.l1_ratio))
+                cols["gamma"].append(np.full(k, gamma))
+                cols["alpha"].append(c.alphas * alpha_factor)
+                cols["mean_score"].append(c.cvm[g])
+                cols["se_score"].append(c.cvsd[g])
+                cols["n_nonzero"].append(nnz)
+                for f in range(n_folds):
+                    splits[f].append(c.fold_scores[f, g])
+        else:
+            cols["l1_ratio"].append(np.full(k, c.l1_ratio))
+            cols["alpha"].append(c.alphas * alpha_factor)
+            cols["mean_score"].append(c.cvm)
+            cols["se_score"].append(c.cvsd)
+            cols["n_nonzero"].append(nnz)
+            if per_fold:
+                for f in range(n_folds):
+                    splits[f].append(c.fold_scores[f])
+    out = {key: np.concatenate(val) for key, val in cols.items()}
+    for f, s in enumerate(splits):
+        out[f"split{f}_score"] = np.concatenate(s)
+    order = np.argsort(out["mean_score"], kind="stable")
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(1, order.size + 1)
+    out["rank_score"] = rank
+    return out
+
+
+def choose(cv_paths, selection):
+    """(position in cv_paths, index) of the selection across several l1_ratios.
+
+    "min": the lowest ``cvm`` over every (l1_ratio, alpha) (the first l1_ratio on ties);
+    "1se": the rule of one standard error along alpha, within the l1_ratio of the minimum.
+    """
+    best = int(np.argmin([np.asarray(c.cvm)[c.index_min] for c in cv_paths]))
+    return best, cv_paths[best].index(selection)

@@ -1,0 +1,146 @@
+"""Losses, written on the linear predictor η (DESIGN §1), with their duals.
+
+Each loss is a small class of vectorised O(n) functions: value, first and
+second derivative in η, the conjugate that gives the dual objective, the
+saturated value (for deviances) and the target check. Solvers ask a loss only
+for these; adding a loss means adding a class here (and its tests).
+
+Sum scale throughout: ``L(η) = Σ_i w_i ℓ(y_i, η_i)``. The dual point used for
+certificates is the scaled negative gradient ``θ = t·w⊙(y − μ)``, for which
+``−Σ w_i ℓ*(−θ_i/w_i) = −Σ w_i φ(m_i)`` with ``m = (1−t)·y + t·μ``.
+"""
+import numpy as np
+
+# η is clipped here so that exp(η) stays finite; beyond it a fit has diverged.
+ETA_CLIP = 500.0
+# glmnet's floor on the IRLS weight p(1−p): keeps the Newton model bounded
+# near separation.
+HESSIAN_FLOOR = 1e-5
+
+
+def _xlogx(a):
+    out = np.zeros_like(a)
+    pos = a > 0
+    out[pos] = a[pos] * np.log(a[pos])
+    return out
+
+
+class SquaredLoss:
+    """ℓ(y, η) = ½(y − η)²; μ = η."""
+
+    name = "squared"
+    family = "gaussian"
+
+    def check_target(self, y):
+        return y, None
+
+    def value(self, y, eta, w):
+        r = y - eta
+        return 0.5 * float(w @ (r * r))
+
+    def mean(self, eta):
+        return eta
+
+    def saturated(self, y):
+        return np.zeros_like(y)
+
+
+class LogisticLoss:
+    """ℓ(y, η) = log(1 + e^η) − yη for y ∈ {0, 1}; μ = 1/(1 + e^−η)."""
+
+    name = "logistic"
+    family = "binomial"
+
+    def check_target(self, y):
+        """Encode two classes of any type as 0/1; returns (y01, classes)."""
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-D for the logistic loss, got shape {y.shape}")
+        if y.dtype.kind == "f":
+            if not np.all(np.isfinite(y)):
+                raise ValueError("y contains NaN or infinity")
+            if not np.all(y == np.round(y)):
+                raise ValueError("y has non-integer values; the logistic loss needs class "
+                                 "labels (two classes)")
+        classes = np.unique(y)
+        if classes.size < 2:
+            raise ValueError(f"y has a single class ({classes[0]!r}); the logistic loss "
+                             "needs two classes")
+        if classes.size > 2:
+            raise ValueError(f"y has {classes.size} classes; the logistic loss needs two "
+                             "(use loss='multinomial')")
+        return (y == classes[1]).astype(np.float64), classes
+
+    def value(self, y, eta, w):
+        # log(1 + e^η) computed stably as logaddexp(0, η)
+        return float(w @ (np.logaddexp(0.0, eta) - y * eta))
+
+    def mean(self, eta):
+        return 1.0 / (1.0 + np.exp(-eta))
+
+    def derivatives(self, y, eta):
+        mu = self.mean(eta)
+        return mu - y, np.maximum(mu * (1.0 - mu), HESSIAN_FLOOR), mu
+
+    def dual_loss(self, y, mu, t, w):
+        m = (1.0 - t) * y + t * mu
+        return -float(w @ (_xlogx(m) + _xlogx(1.0 - m)))
+
+    def saturated(self, y):
+        return np.zeros_like(y)
+
+    def null_intercept(self, y, w):
+        ybar = float(w @ y) / float(w.sum())
+        return float(np.log(ybar / (1.0 - ybar)))
+
+
+class PoissonLoss:
+    """ℓ(y, η) = e^η − yη for counts y ≥ 0; μ = e^η."""
+
+    name = "poisson"
+    family = "poisson"
+
+    def check_target(self, y):
+        y = np.asarray(y, dtype=np.float64)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if not np.all(np.isfinite(y)):
+            raise ValueError("y contains NaN or infinity")
+        if np.any(y < 0):
+            raise ValueError("y has negative values; the Poisson loss needs counts ≥ 0")
+        if not np.any(y > 0):
+            raise ValueError("y is all zero; the Poisson loss needs some positive counts")
+        return y, None
+
+    def value(self, y, eta, w):
+        return float(w @ (np.exp(eta) - y * eta))
+
+    def mean(self, eta):
+        return np.exp(eta)
+
+    def derivatives(self, y, eta):
+        mu = np.exp(eta)
+        return mu - y, np.maximum(mu, 1e-10), mu
+
+    def dual_loss(self, y, mu, t, w):
+        m = (1.0 - t) * y + t * mu
+        return -float(w @ (_xlogx(m) - m))
+
+    def saturated(self, y):
+        # ℓ(y, log y) = y − y log y (0 at y = 0)
+        return y - _xlogx(y)
+
+    def null_intercept(self, y, w):
+        return float(np.log(float(w @ y) / float(w.sum())))
+
+
+LOSSES = {"squared": SquaredLoss, "logistic": LogisticLoss, "poisson": PoissonLoss}
+
+
+def get_loss(name):
+    if name not in LOSSES and name != "multinomial":
+        raise ValueError(f"loss must be one of 'squared', 'logistic', 'multinomial', "
+                         f"'poisson'; got {name!r}")
+    return LOSSES[name]() if name in LOSSES else None
