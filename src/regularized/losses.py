@@ -136,11 +136,47 @@ class PoissonLoss:
         return float(np.log(float(w @ y) / float(w.sum())))
 
 
-LOSSES = {"squared": SquaredLoss, "logistic": LogisticLoss, "poisson": PoissonLoss}
+class MultinomialLoss:
+    """ℓ(y, η) = logsumexp(η) − η_y on η ∈ ℝᴷ; μ = softmax(η)."""
+
+    name = "multinomial"
+    family = "multinomial"
+
+    def check_target(self, y):
+        """One-hot encode labels of any type; returns (Y (n, K), classes)."""
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-D class labels for the multinomial loss, got "
+                             f"shape {y.shape}")
+        if y.dtype.kind == "f":
+            if not np.all(np.isfinite(y)):
+                raise ValueError("y contains NaN or infinity")
+            if not np.all(y == np.round(y)):
+                raise ValueError("y has non-integer values; the multinomial loss needs "
+                                 "class labels")
+        classes, codes = np.unique(y, return_inverse=True)
+        if classes.size < 2:
+            raise ValueError(f"y has a single class ({classes[0]!r}); the multinomial "
+                             "loss needs at least two")
+        Y = np.zeros((y.shape[0], classes.size))
+        Y[np.arange(y.shape[0]), codes] = 1.0
+        return Y, classes
+
+    def mean(self, eta):
+        """Class probabilities; the class axis is 1."""
+        z = eta - eta.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+LOSSES = {"squared": SquaredLoss, "logistic": LogisticLoss, "poisson": PoissonLoss,
+          "multinomial": MultinomialLoss}
 
 
 def get_loss(name):
-    if name not in LOSSES and name != "multinomial":
+    if name not in LOSSES:
         raise ValueError(f"loss must be one of 'squared', 'logistic', 'multinomial', "
                          f"'poisson'; got {name!r}")
-    return LOSSES[name]() if name in LOSSES else None
+    return LOSSES[name]()

@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from . import _validation as V
 from .design import GramDesign, make_design
 from .losses import get_loss
+from .solvers.multinomial import multinomial_path
 from .solvers.newton import glm_path
 from .solvers.ridge import ridge_path
 from .solvers.working_set import enet_path_cd
@@ -51,7 +52,9 @@ class Path:
         self.intercept = intercept
         self.gap = gap
         self.n_iter = n_iter
-        self.n_nonzero = np.count_nonzero(coef, axis=1)
+        # a feature counts once, whatever the number of classes it is active in
+        self.n_nonzero = (np.count_nonzero(coef, axis=1) if coef.ndim == 2
+                          else np.count_nonzero(np.any(coef != 0, axis=1), axis=1))
         self.deviance_ratio = deviance_ratio
         self.objective = objective
         self.l1_ratio = l1_ratio
@@ -63,7 +66,7 @@ class Path:
 
     @property
     def n_features(self):
-        return self.coef.shape[1]
+        return self.coef.shape[-1]
 
     def _weights_at(self, alpha):
         """Indices and weights interpolating in log(alpha) between grid points."""
@@ -108,7 +111,8 @@ class Path:
 
         Returns
         -------
-        (n,) at one alpha, or (n, n_alphas) when ``alpha`` is None.
+        (n,) at one alpha, or (n, n_alphas) when ``alpha`` is None; for the
+        multinomial loss (n, K) and (n, K, n_alphas) (glmnet's layout).
         """
         if kind not in ("link", "response"):
             raise ValueError(f"kind must be 'link' or 'response', got {kind!r}")
@@ -116,14 +120,21 @@ class Path:
         if X.shape[1] != self.n_features:
             raise ValueError(f"X has {X.shape[1]} features, the path was fitted with "
                              f"{self.n_features}")
-        if alpha is None:
+        if self.coef.ndim == 3:                    # multinomial: (n, K[, n_alphas])
+            if alpha is None:
+                eta = np.stack([np.asarray(X @ c.T, dtype=np.float64) + b
+                                for c, b in zip(self.coef, self.intercept)], axis=2)
+            else:
+                eta = np.asarray(X @ self.coef_at(alpha).T, dtype=np.float64) \
+                    + self.intercept_at(alpha)
+        elif alpha is None:
             eta = np.asarray(X @ self.coef.T, dtype=np.float64) + self.intercept
         else:
             eta = np.asarray(X @ self.coef_at(alpha), dtype=np.float64).ravel() \
                 + self.intercept_at(alpha)
         if offset is not None:
             offset = V.check_target(offset, X.shape[0], name="offset")
-            eta = eta + (offset[:, None] if eta.ndim == 2 else offset)
+            eta = eta + offset.reshape((-1,) + (1,) * (eta.ndim - 1))
         if kind == "link":
             return eta
         return get_loss(self.loss).mean(eta)
@@ -144,8 +155,8 @@ def alpha_grid(alpha_max, n_samples, n_features, n_alphas, alpha_min_ratio):
 
 def path(X, y, *, loss="squared", l1_ratio=1.0, alphas=None, n_alphas=100,
          alpha_min_ratio=None, fit_intercept=True, sample_weight=None, offset=None,
-         penalty_factor=None, positive=False, standardize=False, tol=DEFAULT_TOL,
-         max_iter=DEFAULT_MAX_ITER):
+         penalty_factor=None, positive=False, standardize=False, grouped=False,
+         tol=DEFAULT_TOL, max_iter=DEFAULT_MAX_ITER):
     """Elastic-net regularization path, certified by its duality gap.
 
     Minimises, at each alpha (DESIGN §1; scikit-learn's ElasticNet and
@@ -176,6 +187,9 @@ def path(X, y, *, loss="squared", l1_ratio=1.0, alphas=None, n_alphas=100,
         Poisson); for squared loss it is subtracted from y.
     penalty_factor : (p,) v_j ≥ 0; 0 leaves feature j unpenalized.
     positive : constrain β ≥ 0.
+    grouped : multinomial only: penalize each feature's coefficients across
+        classes as one group, ``ρ‖β_j‖₂ + (1−ρ)/2‖β_j‖²`` (glmnet's
+        ``type.multinomial="grouped"``), so a feature is in or out for all classes.
     standardize : penalize the columns scaled to unit weighted (population)
         standard deviation; coefficients are returned on the original scale.
     tol : target relative duality gap ``(P − D)/P`` at every alpha.
@@ -195,8 +209,8 @@ def path(X, y, *, loss="squared", l1_ratio=1.0, alphas=None, n_alphas=100,
         return _glm_path(X, y, loss, w, offset, l1_ratio=l1_ratio, alphas=alphas,
                          n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
                          fit_intercept=fit_intercept, penalty_factor=penalty_factor,
-                         positive=positive, standardize=standardize, tol=tol,
-                         max_iter=max_iter)
+                         positive=positive, standardize=standardize, grouped=grouped,
+                         tol=tol, max_iter=max_iter)
     y = V.check_target(y, n)
     if offset is not None:
         y = y - offset
@@ -234,7 +248,7 @@ def _warn_unconverged(alphas, gaps, n_iter, tol, max_iter):
 
 
 def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ratio,
-              fit_intercept, penalty_factor, positive, standardize, tol, max_iter):
+              fit_intercept, penalty_factor, positive, standardize, grouped, tol, max_iter):
     n, p = X.shape
     loss_obj = get_loss(loss)
     y_enc, classes = loss_obj.check_target(y)
@@ -256,15 +270,22 @@ def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ra
         return _default_alphas(g_null, v, usable, bool(positive), l1_ratio, n, p, n_alphas,
                                alpha_min_ratio)
 
-    out = glm_path(design.X, y_enc, w, offset, loss_obj, alphas, l1_ratio, v,
-                   bool(positive), bool(fit_intercept), design.scale, usable, tol, max_iter,
-                   grid)
+    if loss == "multinomial":
+        if offset.ndim == 1:
+            offset = offset[:, None]     # a common shift of all classes
+        out = multinomial_path(design.X, y_enc, w, offset, alphas, l1_ratio, v,
+                               bool(positive), bool(fit_intercept), design.scale, usable,
+                               tol, max_iter, grid, bool(grouped))
+    else:
+        out = glm_path(design.X, y_enc, w, offset, loss_obj, alphas, l1_ratio, v,
+                       bool(positive), bool(fit_intercept), design.scale, usable, tol,
+                       max_iter, grid)
     alphas = out["alphas"]
     if out["stopped"] is not None:
         warnings.warn(f"path stopped early after {len(alphas)} alphas: {out['stopped']}",
                       UserWarning, stacklevel=3)
     _warn_unconverged(alphas, out["gap"], out["n_iter"], tol, max_iter)
-    coef = out["coef"] / design.scale
+    coef = out["coef"] / design.scale          # (k, p) or (k, K, p)
     null_dev = out["null_deviance"]
     dev = out["deviance"]
     dev_ratio = 1.0 - dev / null_dev if null_dev > 0 else np.zeros(len(alphas))

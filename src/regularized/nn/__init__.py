@@ -10,6 +10,25 @@ For your own PyTorch code
     :func:`penalty` (the penalty as a differentiable tensor), :func:`proximal_l1_step`
     (soft-thresholding after an optimizer step), :class:`EarlyStopping`,
     :func:`penalized_weights` and :func:`sparsity`.
+
+A training loop of your own with the elastic net done right (L2 in the gradient, L1 as a
+proximal step, so weights reach exact zeros) and early stopping::
+
+    from regularized.nn import EarlyStopping, penalty, proximal_l1_step
+
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    stopper = EarlyStopping(patience=10)
+    for epoch in range(max_epochs):
+        model.train()
+        for x, y in batches:
+            optimizer.zero_grad()
+            loss = F.mse_loss(model(x), y) / 2 + penalty(model, alpha * (1 - l1_ratio), 0.0)
+            loss.backward()
+            optimizer.step()
+            proximal_l1_step(model, lr * alpha * l1_ratio, optimizer=optimizer)
+        if stopper.step(validation_loss(model), model):
+            break
+    stopper.restore(model)
 """
 
 try:

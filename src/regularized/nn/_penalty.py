@@ -151,9 +151,13 @@ def penalty(module, alpha: float, l1_ratio: float, *, exclude=DEFAULT_EXCLUDE) -
 
         loss = F.mse_loss(model(x), y) / 2 + penalty(model, alpha=1e-3, l1_ratio=0.5)
 
-    Back-propagating the L1 part gives a subgradient, which never produces exact zeros; for
-    sparsity penalize only the L2 part here (``alpha * (1 - l1_ratio)`` with ``l1_ratio=0``) and
-    apply :func:`proximal_l1_step` after each optimizer step.
+    Back-propagating the L1 part gives a subgradient, which never produces exact zeros. For
+    sparsity, put only the L2 part in the loss and apply the L1 part as a proximal step::
+
+        loss = data_loss + penalty(model, alpha * (1 - l1_ratio), 0.0)
+        loss.backward()
+        optimizer.step()
+        proximal_l1_step(model, lr * alpha * l1_ratio, optimizer=optimizer)
 
     Parameters
     ----------
