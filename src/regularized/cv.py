@@ -25,7 +25,9 @@ fold paths are each one eigendecomposition (``solvers.ridge``) for every alpha.
 Scorings (all "lower is better"; ``scoring=None`` picks the first of each list):
 
 - squared loss: ``"mse"`` (weighted mean squared error; ``"deviance"`` is the same number,
-  glmnet's Gaussian deviance), ``"mae"`` (weighted mean absolute error);
+  glmnet's Gaussian deviance), ``"mae"`` (weighted mean absolute error), ``"r2"`` (stored
+  as ``1 − R²`` = held-out weighted squared error over the held-out weighted variance of y,
+  scikit-learn's default score for ``RidgeCV(cv=K)``);
 - logistic: ``"deviance"`` (mean binomial deviance ``2·Σ w ℓ / Σ w``),
   ``"misclassification"`` (weighted error rate at probability 1/2), ``"auc"`` (stored as
   ``1 − AUC``, the weighted area under the ROC curve), ``"mse"``/``"mae"`` on the probability;
@@ -52,7 +54,7 @@ GRAM_BLOCKS_MAX_BYTES = 512 * 2 ** 20
 GRAM_MAX_FEATURES = 5000
 
 SCORINGS = {
-    "squared": ("mse", "deviance", "mae"),
+    "squared": ("mse", "deviance", "mae", "r2"),
     "logistic": ("deviance", "misclassification", "auc", "mse", "mae"),
     "poisson": ("deviance", "mse", "mae"),
     "multinomial": ("deviance", "misclassification"),
@@ -360,7 +362,12 @@ def fold_score(eta, y, w, *, loss, scoring):
         r = y[:, None] - eta
         if scoring == "mae":
             return (w @ np.abs(r)) / wsum
-        return (w @ (r * r)) / wsum
+        sse = w @ (r * r)
+        if scoring == "r2":
+            yc = y - float(w @ y) / wsum
+            sst = float(w @ (yc * yc))
+            return sse / sst if sst > 0 else np.where(sse > 0, np.inf, 0.0)
+        return sse / wsum
     loss_obj = get_loss(loss)
     if scoring == "deviance":
         if loss == "logistic":
@@ -870,6 +877,9 @@ def ridge_loo_path(X, y, *, alphas, mode="loo", fit_intercept=True, sample_weigh
     d = 1.0 / np.sqrt(v)
     shifts = n * alphas
     keep = w > 0
+    if keep.sum() < 2:
+        raise ValueError(f"leave-one-out needs at least 2 samples of positive weight, got "
+                         f"n_samples={int(keep.sum())}")
     sw = np.sqrt(w)
     if p <= n:
         G = design.gram()                              # X̃ᵀWX̃ (p, p)

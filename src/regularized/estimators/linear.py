@@ -411,7 +411,9 @@ class RidgeCV(_LinearRegressor):
     alphas : array of a > 0 (default scikit-learn's (0.1, 1, 10)).
     fit_intercept, penalty_factor, standardize, tol : as ``Ridge`` (LOO/GCV need every
         penalty_factor > 0).
-    cv, scoring ("mse"; "mae" for K-fold), selection ("min"/"1se"), n_jobs, random_state,
+    scoring : None, "mse", or for K-fold "mae" or "r2". None is scikit-learn's choice: the
+        mean squared error for LOO/GCV, R² for K-fold (stored as 1 − R², lower is better).
+    cv, selection ("min"/"1se"), n_jobs, random_state,
     criterion, noise_variance : as ``LassoCV``.
 
     Attributes
@@ -474,7 +476,7 @@ class RidgeCV(_LinearRegressor):
             result = ridge_loo_path(X, y, alphas=path_alphas, mode=cv, **common)
         else:
             result = cv_paths(X, y, l1_ratios=[0.0], alphas=path_alphas, cv=cv,
-                              scoring=self.scoring, n_jobs=self.n_jobs,
+                              scoring="r2" if self.scoring is None else self.scoring, n_jobs=self.n_jobs,
                               random_state=self.random_state, groups=groups,
                               alpha_scale="sum", **common)[0]
         idx = result.index(self.selection)

@@ -31,6 +31,19 @@ def _gap(G, c, beta, q, l1, l2, positive, yy):
 
 
 @njit(cache=True)
+def _matvec(G, b):
+    """``G[:k, :k] @ b`` for k = len(b); G may be a larger buffer."""
+    k = b.shape[0]
+    out = np.zeros(k)
+    for j in range(k):
+        bj = b[j]
+        if bj != 0.0:
+            for i in range(k):
+                out[i] += G[j, i] * bj
+    return out
+
+
+@njit(cache=True)
 def _epoch(G, c, beta, q, l1, l2, positive):
     k = beta.shape[0]
     for j in range(k):
@@ -55,7 +68,8 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
 
     Parameters
     ----------
-    G : (m, m) symmetric Gram matrix.
+    G : (m, m) symmetric Gram matrix, C-contiguous (or a larger buffer whose
+        leading (m, m) block is the Gram).
     c : (m,) ``X̃ᵀỹ``.
     beta : (m,) coefficients, updated in place on ``ws``; zero outside ``ws``.
     ws : (k,) int64 indices into the m features.
@@ -71,20 +85,33 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
     (epochs, primal, gap) on the working set at exit; gap uses the best dual.
     """
     k = ws.shape[0]
-    Gw = np.empty((k, k))
+    # A prefix working set (ws = 0..k−1, the solvers' usual case) reads G in
+    # place: rows are contiguous, G may be a larger buffer. Otherwise the
+    # block is gathered once (one epoch's worth of reads).
+    prefix = True
+    for a in range(k):
+        if ws[a] != a:
+            prefix = False
+            break
+    if prefix:
+        Gw = G
+    else:
+        Gw = np.empty((k, k))
+        for a in range(k):
+            ja = ws[a]
+            for b in range(k):
+                Gw[a, b] = G[ja, ws[b]]
     cw = np.empty(k)
     bw = np.empty(k)
     l1w = np.empty(k)
     l2w = np.empty(k)
     for a in range(k):
         ja = ws[a]
-        for b in range(k):
-            Gw[a, b] = G[ja, ws[b]]
         cw[a] = c[ja]
         bw[a] = beta[ja]
         l1w[a] = l1[ja]
         l2w[a] = l2[ja]
-    qw = Gw @ bw            # Gβ on ws (β is zero outside ws)
+    qw = _matvec(Gw, bw)            # Gβ on ws (β is zero outside ws)
     bd = bw.copy()
     n_hist = anderson_k + 1
     history = np.empty((k, max(n_hist, 1)))
@@ -108,7 +135,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
         if ok:
             if positive:
                 extr = np.maximum(extr, 0.0)
-            q_extr = Gw @ extr
+            q_extr = _matvec(Gw, extr)
             p_extr, d_extr = _gap(Gw, cw, extr, q_extr, l1w, l2w, positive, yy)
             if d_extr > dual:
                 dual = d_extr

@@ -63,81 +63,90 @@ class _Reference:
 class GramInner:
     """Dense design: CD on the Gram of the features seen so far (set E).
 
-    ``G_E = X̃_Eᵀ W X̃_E`` grows by blocks as features join E, so the cost is
-    one product per new feature; with ``full=True`` E is every feature and G
-    comes from one symmetric rank-k update (then an exact pass over all
-    features costs O(p·nnz) and no bound is needed).
+    E only grows along the path, and its Gram ``G_E = X̃_Eᵀ W X̃_E`` lives in a
+    buffer whose leading block is filled once per new feature, so CD reads it
+    in place (no per-alpha gather). Its columns come from a precomputed full
+    Gram when n ≥ p (``full=True``: one symmetric rank-k update; an exact pass
+    over all features then costs O(p·nnz)), else from products with the
+    gathered columns ``X̃_E``.
     """
 
     def __init__(self, design, y_c, full):
         self.design = design
         p = design.n_features
-        self.y_c = y_c
         self.full = full
         self.pos = np.full(p, -1, dtype=np.int64)  # global → position in E
+        self.E = np.empty(0, dtype=np.int64)
+        self.m = 0
         self.beta_global = np.zeros(p)
-        self.ref = None if full else _Reference(design.hess)
         if full:
-            self.E = np.arange(p, dtype=np.int64)
-            self.pos[:] = self.E
-            self.G, self.c, self.yy = design.gram_problem(y_c)
-            self.m = p
+            G, self.c_full, self.yy = design.gram_problem(y_c)
+            self.G_full = np.ascontiguousarray(G)
+            self.ref = None
         else:
             self.sw = np.sqrt(design.w)
             self.y_t = self.sw * y_c                  # ỹ = √w ⊙ y_c
             self.yy = float(self.y_t @ self.y_t)
-            self.E = np.empty(0, dtype=np.int64)
-            self.G = np.empty((0, 0))
-            self.c = np.empty(0)
             self.XE = np.empty((design.n_samples, 0), order="F")
-            self.m = 0
-        self.beta = np.zeros(self.m)
-        self.beta_dual = np.zeros(self.m)
-        self.beta_ref = np.zeros(self.m)
+            self.ref = _Reference(design.hess)
+        self.G = np.zeros((0, 0))
+        for name in ("c", "beta", "beta_dual", "beta_ref"):
+            setattr(self, name, np.zeros(0))
 
     def _grow(self, new):
         """Add global features ``new`` (not yet in E) to E."""
         m, k = self.m, new.shape[0]
-        Xn = self.design.gather(new)
         cap = self.G.shape[0]
         if m + k > cap:
             cap = max(2 * cap, m + k, 64)
+            if self.full:
+                cap = min(cap, self.design.n_features)
             G = np.zeros((cap, cap))
             G[:m, :m] = self.G[:m, :m]
-            XE = np.zeros((self.design.n_samples, cap), order="F")
-            XE[:, :m] = self.XE[:, :m]
-            self.G, self.XE = G, XE
+            self.G = G
+            if not self.full:
+                XE = np.zeros((self.design.n_samples, cap), order="F")
+                XE[:, :m] = self.XE[:, :m]
+                self.XE = XE
             for name in ("c", "beta", "beta_dual", "beta_ref"):
                 arr = np.zeros(cap)
                 arr[:m] = getattr(self, name)[:m]
                 setattr(self, name, arr)
-        # NumPy: G[:m, m:] = XE[:, :m].T @ Xn ; G[m:, m:] = Xn.T @ Xn
-        cross = self.XE[:, :m].T @ Xn
+        if self.full:
+            cross = self.G_full[np.ix_(self.E, new)]
+            self.G[m:m + k, m:m + k] = self.G_full[np.ix_(new, new)]
+            self.c[m:m + k] = self.c_full[new]
+        else:
+            Xn = self.design.gather(new)
+            # NumPy: G[:m, m:] = XE[:, :m].T @ Xn ; G[m:, m:] = Xn.T @ Xn
+            cross = self.XE[:, :m].T @ Xn
+            self.G[m:m + k, m:m + k] = Xn.T @ Xn
+            self.XE[:, m:m + k] = Xn
+            self.c[m:m + k] = Xn.T @ self.y_t
         self.G[:m, m:m + k] = cross
         self.G[m:m + k, :m] = cross.T
-        self.G[m:m + k, m:m + k] = Xn.T @ Xn
-        self.XE[:, m:m + k] = Xn
-        self.c[m:m + k] = Xn.T @ self.y_t
         self.pos[new] = np.arange(m, m + k)
         self.E = np.concatenate([self.E, new])
         self.m = m + k
 
     def solve(self, ws, l1, l2, positive, tol_rel, max_epochs):
-        """CD on the working set ``ws`` (global indices) until gap ≤ tol_rel·P; returns epochs."""
-        if not self.full:
-            new = ws[self.pos[ws] < 0]
-            if new.size:
-                self._grow(new)
-        local = self.pos[ws]
+        """CD on E ⊇ ``ws`` (global indices) until its gap ≤ tol_rel·P; returns epochs."""
+        new = ws[self.pos[ws] < 0]
+        if new.size:
+            self._grow(new)
         m = self.m
         l1e = l1[self.E]
         l2e = l2[self.E]
         self.beta_dual[:m] = self.beta[:m]
-        epochs, _, _ = gram_cd(self.G, self.c, self.beta, local, l1e, l2e,
-                               positive, self.yy, max_epochs, tol_rel, ANDERSON_K,
-                               self.beta_dual)
+        epochs, _, _ = gram_cd(self.G, self.c, self.beta, np.arange(m, dtype=np.int64),
+                               l1e, l2e, positive, self.yy, max_epochs, tol_rel,
+                               ANDERSON_K, self.beta_dual)
         self.beta_global[self.E] = self.beta[:m]
         return epochs
+
+    def exact_set(self, ws):
+        """The features whose gradient ``bound_pass`` computes exactly: all of E."""
+        return self.E
 
     def set_beta(self, beta_global):
         """Move the warm start to ``beta_global`` (its support must lie in E)."""
@@ -159,13 +168,15 @@ class GramInner:
         m = self.m
         out = []
         if self.full:
+            p = self.design.n_features
             for b in self._candidates():
-                nz = np.flatnonzero(b)
-                q = np.empty(m)
+                bg = self._to_global(b)
+                nz = np.flatnonzero(bg)
+                q = np.empty(p)
                 # NumPy: q = G @ b, reading only the rows at the non-zeros.
-                gram_times_sparse(self.G, b, nz, q)
-                bc = b @ self.c
-                out.append((b, self.c - q, self.yy - 2.0 * bc + b @ q, self.yy - bc))
+                gram_times_sparse(self.G_full, bg, nz, q)
+                bc = bg @ self.c_full
+                out.append((bg, self.c_full - q, self.yy - 2.0 * bc + bg @ q, self.yy - bc))
             return out
         cands = self._candidates()
         bs = np.column_stack(cands)
@@ -181,24 +192,20 @@ class GramInner:
         return out
 
     def bound_pass(self, ws):
-        """As ``exact_pass`` but with bounds outside ``ws`` (no pass over X); None if impossible."""
-        if self.full or self.ref is None or self.ref.g is None:
+        """As ``exact_pass`` but with bounds outside E (no pass over X); None if impossible."""
+        if self.full or self.ref.g is None:
             return None
         m = self.m
-        local = self.pos[ws]
-        G_ll = self.G[np.ix_(local, local)]
+        G_E = self.G[:m, :m]
         out = []
         for b in self._candidates():
-            b_l = b[local]
-            q_l = G_ll @ b_l
-            bc = b_l @ self.c[local]
-            rr = self.yy - 2.0 * bc + b_l @ q_l
-            # ‖r − r_ref‖²_w = Δᵀ G_E Δ over the union of supports
+            q = G_E @ b
+            bc = b @ self.c[:m]
+            rr = self.yy - 2.0 * bc + b @ q
+            # ‖r − r_ref‖²_w = Δᵀ G_E Δ
             d = b - self.beta_ref[:m]
-            nz = np.flatnonzero(d)
-            delta = float(np.sqrt(max(d[nz] @ (self.G[np.ix_(nz, nz)] @ d[nz]), 0.0)))
-            g_ws = self.c[local] - q_l
-            out.append((self._to_global(b), g_ws, rr, self.yy - bc, delta))
+            delta = float(np.sqrt(max(d @ (G_E @ d), 0.0)))
+            out.append((self._to_global(b), self.c[:m] - q, rr, self.yy - bc, delta))
         return out
 
 
@@ -263,6 +270,9 @@ class SparseInner:
         self.r_ref = res[0][1].copy()
         return out
 
+    def exact_set(self, ws):
+        return ws
+
     def bound_pass(self, ws):
         if self.r_ref is None:
             return None
@@ -320,12 +330,13 @@ def solve_alpha(inner, l1, l2, positive, ws, usable, tol, max_epochs):
     while True:
         bounded = inner.bound_pass(ws)
         if bounded is not None:
+            exact = inner.exact_set(ws)
             primal, dual = _certificate(
                 bounded, l1, l2, positive,
-                lambda c: inner.ref.bounded(c[1], ws, c[4], positive))
+                lambda c: inner.ref.bounded(c[1], exact, c[4], positive))
             if primal > 0.0 and primal - dual <= tol * primal:
                 g_est = inner.ref.g.copy()
-                g_est[ws] = bounded[0][1]
+                g_est[exact] = bounded[0][1]
                 return epochs, max(primal - dual, 0.0) / primal, primal, g_est, ws
         cands = inner.exact_pass()
         primal, dual = _certificate(cands, l1, l2, positive, lambda c: c[1])
