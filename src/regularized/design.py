@@ -93,10 +93,21 @@ class Design:
 
 
 class DenseDesign(Design):
-    """A dense X (float32 or float64, C or F order), read in place."""
+    """A dense X (float32 or float64, C or F order), read in place.
+
+    With ``keep_gram=True`` the raw Gram XᵀWX is formed once at construction and
+    the column moments are read off it (its diagonal is Σ w x²), which saves
+    two passes over X when the solver needs the Gram anyway.
+    """
+
+    def __init__(self, X, w, fit_intercept, standardize, keep_gram=False):
+        self._raw_gram = raw_gram(X, w) if keep_gram else None
+        super().__init__(X, w, fit_intercept, standardize)
 
     def _weighted_moments(self):
         X, w = self.X, self.w
+        if self._raw_gram is not None:
+            return self.matvec_t(w), np.diag(self._raw_gram).copy()
         if X.dtype == np.float64:
             return X.T @ w, np.einsum("i,ij,ij->j", w, X, X)  # (w ⊙ X²) summed, no temp
         return weighted_col_moments(X, w)
@@ -119,7 +130,10 @@ class DenseDesign(Design):
         return block
 
     def raw_gram(self):
-        """``XᵀWX`` (p, p) of the raw X."""
+        """``XᵀWX`` (p, p) of the raw X (a fresh array: callers may modify it)."""
+        if self._raw_gram is not None:
+            G, self._raw_gram = self._raw_gram, None     # handed over, not kept twice
+            return G
         return raw_gram(self.X, self.w)
 
     def gram(self):
@@ -219,11 +233,27 @@ class SparseDesign(Design):
         return block
 
 
-def make_design(X, w, fit_intercept, standardize):
-    """The design view for a validated X."""
+# Full Gram up front when it is cheap against the path: n ≥ p and p²·8 bytes
+# of memory is modest (glmnet uses covariance mode for p < 500; one Gram of
+# p = 5000 is 200 MB).
+FULL_GRAM_MAX_FEATURES = 5000
+
+
+def wants_full_gram(n_samples, n_features):
+    return n_samples >= n_features and n_features <= FULL_GRAM_MAX_FEATURES
+
+
+def make_design(X, w, fit_intercept, standardize, *, keep_gram=None):
+    """The design view for a validated X.
+
+    ``keep_gram``: form the raw Gram at once (default: when a squared-loss
+    solver would use the full Gram, ``wants_full_gram``).
+    """
     if sp.issparse(X):
         return SparseDesign(X, w, fit_intercept, standardize)
-    return DenseDesign(X, w, fit_intercept, standardize)
+    if keep_gram is None:
+        keep_gram = wants_full_gram(*X.shape)
+    return DenseDesign(X, w, fit_intercept, standardize, keep_gram=keep_gram)
 
 
 class GramStats:

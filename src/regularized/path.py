@@ -262,7 +262,7 @@ def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ra
     n_alphas = V.check_positive_int(n_alphas, "n_alphas")
     if alphas is not None:
         alphas = V.check_alphas(alphas)
-    design = make_design(X, w, bool(fit_intercept), bool(standardize))
+    design = make_design(X, w, bool(fit_intercept), bool(standardize), keep_gram=False)
     usable = design.hess > 0
     offset = np.zeros(n) if offset is None else offset
 

@@ -18,7 +18,7 @@ non-zeros).
 """
 import numpy as np
 
-from ..design import DenseDesign
+from ..design import DenseDesign, wants_full_gram
 from ..kernels.cd_gram import gram_cd, gram_times_sparse
 from ..kernels.cd_sparse import (csc_cd, csc_residual, csc_xt_subset, csc_xt_weighted,
                                  csc_xt_weighted2)
@@ -27,16 +27,9 @@ from ..kernels.gap import enet_primal_dual
 ANDERSON_K = 5
 # A working-set gap costs about one sparse epoch; check every other epoch.
 SPARSE_GAP_EVERY = 2
-# Full Gram up front when it is cheap against the path: n ≥ p and p²·8 bytes
-# of memory is modest (glmnet uses covariance mode for p < 500; one Gram of
-# p = 5000 is 200 MB).
-FULL_GRAM_MAX_FEATURES = 5000
-
-
 def use_full_gram(design):
-    return (isinstance(design, DenseDesign)
-            and design.n_samples >= design.n_features
-            and design.n_features <= FULL_GRAM_MAX_FEATURES)
+    return isinstance(design, DenseDesign) and wants_full_gram(design.n_samples,
+                                                               design.n_features)
 
 
 class _Reference:
