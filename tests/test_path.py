@@ -12,7 +12,6 @@ import scipy.sparse as sp
 
 import regularized
 from _reference import (
-    as_dense,
     assert_certified,
     default_alpha_max,
     dual_certificate,
@@ -86,9 +85,10 @@ def test_certified_and_matches_sklearn(shape, l1_ratio, design, fit_intercept, w
             f"alpha[{k}]={a:.6g}: reported gap {res.gap[k]:.3g} < suboptimality {excess:.3g}")
 
 
-@pytest.mark.parametrize("design", ["dense", "csc"])
-@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
-@pytest.mark.parametrize("shape", ["tall", "wide"])
+@pytest.mark.parametrize(
+    "shape,l1_ratio,design",
+    [("tall", 1.0, "dense"), ("tall", 0.5, "csc"), ("wide", 1.0, "csc"), ("wide", 0.5, "dense")],
+)
 def test_default_tol_within_1e6_of_tight_reference(shape, l1_ratio, design):
     """A default fit (default tol, default 100-alpha grid) is 1e-6-optimal in relative objective."""
     X, y, w = _problem(shape, design, seed=7)
@@ -100,8 +100,8 @@ def test_default_tol_within_1e6_of_tight_reference(shape, l1_ratio, design):
         ours = dual_certificate(X, y, res.coef[k], res.intercept[k], a, l1_ratio, sample_weight=w)
         ref = dual_certificate(X, y, sk_coef[k], sk_int[k], a, l1_ratio, sample_weight=w)
         p_star_low = max(ref["D"], ours["D"])  # rigorous lower bound on P*
-        assert (ours["P"] - p_star_low) / p_star_low <= 1e-6, (
-            f"alpha[{k}]={a:.6g}: relative suboptimality {(ours['P'] - p_star_low) / p_star_low:.3g}")
+        subopt = (ours["P"] - p_star_low) / p_star_low
+        assert subopt <= 1e-6, f"alpha[{k}]={a:.6g}: relative suboptimality {subopt:.3g}"
 
 
 def test_float32_inputs_in_both_orders_are_solved():
@@ -114,6 +114,34 @@ def test_float32_inputs_in_both_orders_are_solved():
         for k, a in enumerate(res.alphas):
             c = dual_certificate(X64, y64, res.coef[k], res.intercept[k], a, 1.0)
             assert c["rel_gap"] <= 1e-5, f"float32 fit at alpha={a:.4g}: rel gap {c['rel_gap']:.3g}"
+
+
+@pytest.mark.parametrize("design", ["dense", "csc"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+def test_positive_constraint_for_every_l1_ratio(l1_ratio, design):
+    """positive=True holds for ridge too (no closed form there); certified like the rest."""
+    X, y, w = make_problem(40, 10, seed=11, sparse=design == "csc")
+    y = y - 2.0 * X[:, 0]  # a feature that wants a negative coefficient
+    res = _fit(to_design(X, design), y, l1_ratio=l1_ratio, positive=True, alphas=[1.0, 0.1, 0.01],
+               sample_weight=w, tol=TIGHT)
+    assert_certified(res, X, y, l1_ratio, TIGHT, sample_weight=w, positive=True)
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+def test_weight_two_equals_duplicated_row(l1_ratio, tall_problem):
+    X, y, _ = tall_problem
+    w = np.ones(X.shape[0])
+    w[[3, 17]] = 2.0
+    Xd = np.vstack([X, X[[3, 17]]])
+    yd = np.concatenate([y, y[[3, 17]]])
+    a = _fit(X, y, l1_ratio=l1_ratio, sample_weight=w, n_alphas=10, tol=TIGHT)
+    b = _fit(Xd, yd, l1_ratio=l1_ratio, n_alphas=10, tol=TIGHT)
+    np.testing.assert_allclose(a.alphas, b.alphas, rtol=1e-10)
+    for k, alpha in enumerate(b.alphas):
+        pa = objective(Xd, yd, a.coef[k], a.intercept[k], alpha, l1_ratio)
+        pb = objective(Xd, yd, b.coef[k], b.intercept[k], alpha, l1_ratio)
+        assert abs(pa - pb) <= 2 * TIGHT * pb, f"alpha={alpha:.4g}: {pa!r} vs {pb!r}"
+    np.testing.assert_allclose(a.coef, b.coef, rtol=1e-5, atol=1e-7 * np.abs(b.coef).max())
 
 
 # --------------------------------------------------------------------------------------------
@@ -372,3 +400,65 @@ def test_standardize_returns_original_scale(design, l1_ratio):
     res_default = regularized.path(to_design(X, design), y, l1_ratio=l1_ratio, standardize=True,
                                    sample_weight=w, n_alphas=5)
     np.testing.assert_allclose(res_default.alphas[0], amax, rtol=1e-9)
+
+
+# --------------------------------------------------------------------------------------------
+# the reference itself (no engine): weak duality and tightness at a known optimum
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("fit_intercept", [True, False], ids=["intercept", "nointercept"])
+@pytest.mark.parametrize(
+    "l1_ratio,positive", [(1.0, False), (1.0, True), (0.5, False), (0.5, True), (0.0, False)]
+)
+def test_reference_certificate_is_sound(l1_ratio, positive, fit_intercept):
+    from sklearn.linear_model import Ridge
+
+    X, y, w = make_problem(30, 8, seed=91)
+    rng = np.random.default_rng(0)
+    for a in (1.0, 0.05):
+        if l1_ratio == 0.0:
+            est = Ridge(alpha=a * X.shape[0], fit_intercept=fit_intercept, solver="svd")
+            est.fit(X, y, sample_weight=normalized_weights(w, X.shape[0]))
+            c_opt, b_opt = est.coef_, float(est.intercept_)
+        else:
+            c, b = sklearn_enet_path(X, y, [a], l1_ratio, sample_weight=w, positive=positive,
+                                     fit_intercept=fit_intercept, tol=1e-15)
+            c_opt, b_opt = c[0], b[0]
+        kw = dict(sample_weight=w, positive=positive, fit_intercept=fit_intercept)
+        opt = dual_certificate(X, y, c_opt, b_opt, a, l1_ratio, **kw)
+        assert abs(opt["rel_gap"]) <= 1e-12  # tight at the optimum
+        for _ in range(5):  # weak duality at arbitrary points
+            c = c_opt + 0.1 * rng.standard_normal(X.shape[1])
+            c = np.maximum(c, 0.0) if positive else c
+            b = b_opt + rng.normal() if fit_intercept else 0.0
+            cert = dual_certificate(X, y, c, b, a, l1_ratio, **kw)
+            assert cert["D"] <= opt["P"] * (1 + 1e-12)
+            assert cert["P"] >= opt["P"] * (1 - 1e-12)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False], ids=["intercept", "nointercept"])
+def test_reference_certificate_is_sound_with_unpenalized_features(fit_intercept):
+    """Lasso with v = (0, 0, v_pen): profile the unpenalized columns out by least squares and
+    solve a plain Lasso on the projected, rescaled columns with scikit-learn."""
+    X, y, _ = make_problem(40, 7, seed=93)
+    n = X.shape[0]
+    v = np.array([0.0, 0.0, 1.0, 2.0, 0.5, 1.0, 3.0])
+    U = np.column_stack(([np.ones(n)] if fit_intercept else []) + [X[:, 0], X[:, 1]])
+    proj = np.eye(n) - U @ np.linalg.pinv(U)
+    Xp = proj @ X[:, 2:] / v[2:]
+    yp = proj @ y
+    for a in (0.5, 0.02):
+        g, _ = sklearn_enet_path(Xp, yp, [a], 1.0, fit_intercept=False, tol=1e-15)
+        beta = np.zeros(7)
+        beta[2:] = g[0] / v[2:]
+        fit = np.linalg.lstsq(U, y - X[:, 2:] @ beta[2:], rcond=None)[0]
+        beta[:2] = fit[-2:]
+        b = fit[0] if fit_intercept else 0.0
+        cert = dual_certificate(X, y, beta, b, a, 1.0, penalty_factor=v,
+                                fit_intercept=fit_intercept)
+        assert abs(cert["rel_gap"]) <= 1e-12
+        rng = np.random.default_rng(1)
+        for _ in range(5):
+            c = beta + 0.05 * rng.standard_normal(7)
+            other = dual_certificate(X, y, c, b, a, 1.0, penalty_factor=v,
+                                     fit_intercept=fit_intercept)
+            assert other["D"] <= cert["P"] * (1 + 1e-12) and other["P"] >= cert["P"] * (1 - 1e-12)

@@ -52,6 +52,8 @@ from .path import DEFAULT_MAX_ITER, DEFAULT_TOL, path, path_from_gram
 GRAM_BLOCKS_MAX_BYTES = 512 * 2 ** 20
 # Same bound on p as the engine's full-Gram mode (a p = 5000 Gram is 200 MB).
 GRAM_MAX_FEATURES = 5000
+# Relative floor on an estimated noise variance (information criteria).
+NOISE_VARIANCE_FLOOR = 1e-12
 
 SCORINGS = {
     "squared": ("mse", "deviance", "mae", "r2"),
@@ -223,7 +225,8 @@ class ICPath:
     ``criterion[i] = n·log(2π σ²) + RSS_i / σ² + K·df_i`` (scikit-learn's ``LassoLarsIC``),
     K = 2 for AIC and log(n) for BIC, with ``RSS_i = Σ w (y − b − Xβ_i)²`` (weights summing
     to n) and σ² the noise variance: given, or estimated from the unpenalized least-squares
-    fit on all features, ``RSS_ols / (n − p − fit_intercept)`` (needs n > p + fit_intercept).
+    fit on all features, ``RSS_ols / (n − p − fit_intercept)`` (needs n > p + fit_intercept;
+    floored at 1e-12 × the weighted variance of y, for a y that least squares fits exactly).
 
     Degrees of freedom ``df_i`` (the intercept not counted, as scikit-learn): for the lasso
     (l1_ratio = 1) the number of non-zero coefficients (Zou, Hastie & Tibshirani 2007); for
@@ -366,7 +369,9 @@ def fold_score(eta, y, w, *, loss, scoring):
         if scoring == "r2":
             yc = y - float(w @ y) / wsum
             sst = float(w @ (yc * yc))
-            return sse / sst if sst > 0 else np.where(sse > 0, np.inf, 0.0)
+            # scikit-learn's r2_score(force_finite=True): a constant held-out y scores
+            # R² = 1 when predicted exactly, else 0.
+            return sse / sst if sst > 0 else np.where(sse > 0, 1.0, 0.0)
         return sse / wsum
     loss_obj = get_loss(loss)
     if scoring == "deviance":
@@ -461,7 +466,10 @@ def _sum_stats(blocks):
 
 
 def _rows(X, idx):
-    """Rows ``idx`` of a validated X (dense: a copy; sparse: CSR rows)."""
+    """Rows ``idx`` of a validated X: a view when they are one increasing run (K-fold in
+    row order), else a copy (sparse: CSR rows)."""
+    if idx.size and idx[-1] - idx[0] + 1 == idx.size and np.all(np.diff(idx) == 1):
+        return X[int(idx[0]):int(idx[-1]) + 1]
     return X[idx]
 
 
@@ -635,9 +643,10 @@ def _eta(X_h, fold_path):
     """Linear predictors of the held-out rows at every alpha of a fold path."""
     coef, b = fold_path.coef, fold_path.intercept
     if coef.ndim == 3:
-        # multinomial: coef (k, p, n_classes) -> (n_h, k, n_classes)
-        eta = np.einsum("np,kpc->nkc", X_h.toarray() if sp.issparse(X_h) else X_h, coef)
-        return eta + b[None, :, :]
+        # multinomial: coef (k, K, p), intercept (k, K) -> eta (n_h, k, K)
+        k, n_classes, p = coef.shape
+        eta = np.asarray(X_h @ coef.reshape(k * n_classes, p).T, dtype=np.float64)
+        return eta.reshape(-1, k, n_classes) + b[None, :, :]
     # NumPy: one gemm (n_h, p) @ (p, k) for every alpha at once.
     return np.asarray(X_h @ coef.T, dtype=np.float64) + b
 
@@ -722,6 +731,10 @@ def _cv_core(problem, *, l1_ratios, alphas, n_alphas, alpha_min_ratio, scoring, 
                 stats = None
                 fp = path(_rows(X, train), y[train], alphas=fold_grid, sample_weight=w[train],
                           **kw, **extra)
+            if problem.classes is not None and fp.classes is not None \
+                    and len(fp.classes) != len(problem.classes):
+                raise ValueError(f"the training rows of fold {k} hold {len(fp.classes)} of the "
+                                 f"{len(problem.classes)} classes; use stratified folds")
             fp = _pad(fp, len(grid))
             X_h = _rows(problem.X_rows, test)
             eta = _eta(X_h, fp)
@@ -991,12 +1004,11 @@ def ic_path(X, y, *, criterion="bic", l1_ratio=1.0, alphas=None, n_alphas=100,
         G, c, yy = design.gram_problem(y - y_mean)     # X̃ᵀWX̃, X̃ᵀWy_c, ‖y_c‖²_w
         coef, *_ = np.linalg.lstsq(G, c, rcond=None)
         rss_ols = max(yy - float(c @ coef), 0.0)
-        noise_variance = rss_ols / dof
+        # A y that least squares fits exactly would give σ² = 0: floor it at a rounding
+        # level of y's spread so every criterion stays finite (the least penalty then wins).
+        noise_variance = max(rss_ols / dof, NOISE_VARIANCE_FLOOR * max(yy, 1e-300) / n)
     else:
         noise_variance = V.check_positive_float(noise_variance, "noise_variance")
-    if not noise_variance > 0:
-        raise ValueError("the estimated noise variance is 0 (y is fitted exactly by least "
-                         "squares); pass noise_variance")
     df = _degrees_of_freedom(design, fitted, v)
     factor = 2.0 if criterion == "aic" else np.log(n)
     crit = n * np.log(2.0 * np.pi * noise_variance) + rss / noise_variance + factor * df

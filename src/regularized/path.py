@@ -349,8 +349,8 @@ def _path_on_design(design, y_c, y_mean, *, l1_ratio, alphas, n_alphas, alpha_mi
     else:
         alphas = V.check_alphas(alphas)
 
-    if l1_ratio == 0.0 and np.all(v[usable] > 0):
-        out = ridge_path(design, y_c, alphas, np.where(v > 0, v, 1.0))
+    if l1_ratio == 0.0 and not positive and np.all(v[usable] > 0):
+        out = ridge_path(design, y_c, alphas, np.where(v > 0, v, 1.0), usable)
     else:
         out = enet_path_cd(design, y_c, alphas, l1_ratio, v, positive, tol, max_iter,
                            g_null)

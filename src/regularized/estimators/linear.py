@@ -13,7 +13,8 @@ ridge path or an information-criterion path for the CV estimators. The objective
   weights), so the path's α is ``a / Σw`` (``a / n`` without weights).
 
 Besides scikit-learn's attributes every estimator has ``n_iter_`` (coordinate-descent epochs
-at the chosen alpha; 1 for closed-form ridge), ``dual_gap_`` (the certified relative duality
+at the chosen alpha, at least 1: the pass over all features that certifies the solution counts;
+1 for closed-form ridge), ``dual_gap_`` (the certified relative duality
 gap ``(P − D)/P`` of the returned coefficients), ``path_`` (the full-data ``Path``) and, for
 pandas input, ``feature_names_in_``. ``tol`` bounds that relative gap (it is not
 scikit-learn's tolerance on the coefficient updates), ``max_iter`` the epochs per alpha.
@@ -30,6 +31,9 @@ from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, path
 from ._base import (SparseInputMixin, choose, cv_results, linear_predictor,
                     sample_weight_or_none, validate_fit_data, validate_predict_data,
                     weight_total)
+
+
+POSITIVE_RIDGE_L1_RATIO = 1e-300
 
 
 class _LinearRegressor(SparseInputMixin, RegressorMixin, BaseEstimator):
@@ -51,7 +55,7 @@ class _LinearRegressor(SparseInputMixin, RegressorMixin, BaseEstimator):
         self.coef_ = (fitted_path.coef[index] if coef is None else coef).copy()
         self.intercept_ = float(fitted_path.intercept[index] if intercept is None
                                 else intercept)
-        self.n_iter_ = int(fitted_path.n_iter[index])
+        self.n_iter_ = max(1, int(fitted_path.n_iter[index]))
         self.dual_gap_ = float(fitted_path.gap[index])
 
 
@@ -182,7 +186,12 @@ class Ridge(_LinearRegressor):
         X, y = validate_fit_data(self, X, y, y_numeric=True)
         a = V.check_positive_float(self.alpha, "alpha")
         total = weight_total(sample_weight, X.shape[0])
-        fitted = path(X, y, l1_ratio=0.0, alphas=[a / total], fit_intercept=self.fit_intercept,
+        # path(l1_ratio=0) takes the closed form, which ignores positive=True (reported to the
+        # engine's owner); a vanishing L1 part (1e-300·α, far below rounding) sends a
+        # positive ridge through coordinate descent, which honours the constraint.
+        l1_ratio = POSITIVE_RIDGE_L1_RATIO if self.positive else 0.0
+        fitted = path(X, y, l1_ratio=l1_ratio, alphas=[a / total],
+                      fit_intercept=self.fit_intercept,
                       sample_weight=sample_weight_or_none(sample_weight),
                       penalty_factor=self.penalty_factor, positive=self.positive,
                       standardize=self.standardize, tol=self.tol, max_iter=self.max_iter)

@@ -44,6 +44,60 @@ def _matvec(G, b):
 
 
 @njit(cache=True)
+def unpenalized_block(G, l1, l2, k):
+    """Positions (< k) of the unpenalized features and their Gram block."""
+    count = 0
+    for a in range(k):
+        if l1[a] == 0.0 and l2[a] == 0.0 and G[a, a] > 0.0:
+            count += 1
+    Z = np.empty(count, dtype=np.int64)
+    count = 0
+    for a in range(k):
+        if l1[a] == 0.0 and l2[a] == 0.0 and G[a, a] > 0.0:
+            Z[count] = a
+            count += 1
+    G_ZZ = np.empty((Z.shape[0], Z.shape[0]))
+    for a in range(Z.shape[0]):
+        for b in range(Z.shape[0]):
+            G_ZZ[a, b] = G[Z[a], Z[b]]
+    return Z, G_ZZ
+
+
+@njit(cache=True)
+def fit_block_exactly(G_ZZ, g_Z):
+    """The step δ minimising the quadratic over an unpenalized block: G_ZZ δ = g_Z.
+
+    A rounding-level ridge keeps it defined when the block is collinear.
+    """
+    m = G_ZZ.shape[0]
+    A = G_ZZ.copy()
+    tr = 0.0
+    for a in range(m):
+        tr += A[a, a]
+    for a in range(m):
+        A[a, a] += 1e-12 * tr / m
+    return np.linalg.solve(A, g_Z)
+
+
+@njit(cache=True)
+def _fit_unpenalized(G, c, beta, q, Z, G_ZZ):
+    """Exact update of the unpenalized coordinates (their gradient becomes 0),
+    so the residual is a feasible dual direction for their constraints."""
+    if Z.shape[0] == 0:
+        return
+    g_Z = np.empty(Z.shape[0])
+    for a in range(Z.shape[0]):
+        g_Z[a] = c[Z[a]] - q[Z[a]]
+    delta = fit_block_exactly(G_ZZ, g_Z)
+    k = beta.shape[0]
+    for a in range(Z.shape[0]):
+        j = Z[a]
+        beta[j] += delta[a]
+        for i in range(k):
+            q[i] += G[j, i] * delta[a]
+
+
+@njit(cache=True)
 def _epoch(G, c, beta, q, l1, l2, positive):
     k = beta.shape[0]
     for j in range(k):
@@ -112,6 +166,8 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
         l1w[a] = l1[ja]
         l2w[a] = l2[ja]
     qw = _matvec(Gw, bw)            # Gβ on ws (β is zero outside ws)
+    Z, G_ZZ = unpenalized_block(Gw, l1w, l2w, k)
+    _fit_unpenalized(Gw, cw, bw, qw, Z, G_ZZ)
     bd = bw.copy()
     n_hist = anderson_k + 1
     history = np.empty((k, max(n_hist, 1)))
@@ -121,6 +177,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
     while k > 0 and primal - dual > tol_rel * primal and epoch < max_epochs:
         epoch += 1
         _epoch(Gw, cw, bw, qw, l1w, l2w, positive)
+        _fit_unpenalized(Gw, cw, bw, qw, Z, G_ZZ)
         primal, d_cur = _gap(Gw, cw, bw, qw, l1w, l2w, positive, yy)
         if d_cur > dual:
             dual = d_cur
@@ -136,6 +193,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
             if positive:
                 extr = np.maximum(extr, 0.0)
             q_extr = _matvec(Gw, extr)
+            _fit_unpenalized(Gw, cw, extr, q_extr, Z, G_ZZ)
             p_extr, d_extr = _gap(Gw, cw, extr, q_extr, l1w, l2w, positive, yy)
             if d_extr > dual:
                 dual = d_extr

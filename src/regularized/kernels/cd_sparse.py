@@ -12,6 +12,7 @@ import numpy as np
 from numba import njit, prange
 
 from .anderson import anderson_extrapolate
+from .cd_gram import fit_block_exactly
 from .gap import enet_primal_dual
 from .prox import enet_coordinate_min
 
@@ -70,7 +71,7 @@ def _residual_stats(r_raw, off, w, y_c):
 
 
 @njit(cache=True)
-def _ws_gap(data, indices, indptr, w, r_raw, off, y_c, mean, scale, beta, ws,
+def _ws_gap(data, indices, indptr, w, r_raw, off, y_c, mean, scale, hess, beta, ws,
             l1, l2, positive):
     k = ws.shape[0]
     g = np.empty(k)
@@ -104,6 +105,64 @@ def csc_residual(data, indices, indptr, y_c, mean, scale, beta, ws, r_raw):
 
 
 @njit(cache=True)
+def _unpenalized_block(data, indices, indptr, w, mean, scale, hess, ws, l1, l2):
+    """Unpenalized columns of ws (global ids) and their weighted, centred Gram."""
+    count = 0
+    for a in range(ws.shape[0]):
+        j = ws[a]
+        if l1[j] == 0.0 and l2[j] == 0.0 and hess[j] > 0.0:
+            count += 1
+    Z = np.empty(count, dtype=np.int64)
+    count = 0
+    for a in range(ws.shape[0]):
+        j = ws[a]
+        if l1[j] == 0.0 and l2[j] == 0.0 and hess[j] > 0.0:
+            Z[count] = j
+            count += 1
+    m = Z.shape[0]
+    G_ZZ = np.empty((m, m))
+    n = w.shape[0]
+    w_sum = 0.0
+    for i in range(n):
+        w_sum += w[i]
+    dense = np.zeros(n)
+    for a in range(m):
+        ja = Z[a]
+        for q in range(indptr[ja], indptr[ja + 1]):
+            dense[indices[q]] = data[q]
+        for b in range(m):
+            jb = Z[b]
+            acc = 0.0
+            for q in range(indptr[jb], indptr[jb + 1]):
+                i = indices[q]
+                acc += w[i] * dense[i] * data[q]
+            # Σ w (x_a − m_a)(x_b − m_b) = Σ w x_a x_b − (Σw) m_a m_b
+            G_ZZ[a, b] = (acc - w_sum * mean[ja] * mean[jb]) / (scale[ja] * scale[jb])
+        for q in range(indptr[ja], indptr[ja + 1]):
+            dense[indices[q]] = 0.0
+    return Z, G_ZZ
+
+
+@njit(cache=True)
+def _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z, G_ZZ):
+    """Exact update of the unpenalized coordinates; returns the new offset."""
+    if Z.shape[0] == 0:
+        return off
+    g_Z = np.empty(Z.shape[0])
+    for a in range(Z.shape[0]):
+        g_Z[a] = _col_dot(data, indices, indptr, Z[a], w, r_raw, off) / scale[Z[a]]
+    delta = fit_block_exactly(G_ZZ, g_Z)
+    for a in range(Z.shape[0]):
+        j = Z[a]
+        beta[j] += delta[a]
+        f = delta[a] / scale[j]
+        for q in range(indptr[j], indptr[j + 1]):
+            r_raw[indices[q]] -= f * data[q]
+        off += f * mean[j]
+    return off
+
+
+@njit(cache=True)
 def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_box,
            ws, l1, l2, positive, max_epochs, tol_rel, anderson_k, gap_every,
            beta_dual):
@@ -131,10 +190,12 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
     n_hist = anderson_k + 1
     history = np.empty((k, max(n_hist, 1)))
     n_stored = 0
+    Z, G_ZZ = _unpenalized_block(data, indices, indptr, w, mean, scale, hess, ws, l1, l2)
+    off = _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z, G_ZZ)
     for a in range(k):
         beta_dual[ws[a]] = beta[ws[a]]
     primal, dual = _ws_gap(data, indices, indptr, w, r_raw, off, y_c, mean, scale,
-                           beta, ws, l1, l2, positive)
+                           hess, beta, ws, l1, l2, positive)
     if primal - dual <= tol_rel * primal or k == 0:
         return 0, primal, primal - dual
     epoch = 0
@@ -154,6 +215,8 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
                 for p in range(indptr[j], indptr[j + 1]):
                     r_raw[indices[p]] -= delta * data[p]
                 off += delta * mean[j]
+        off = _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z,
+                               G_ZZ)
         extrapolate = False
         if anderson_k > 0:
             for a in range(k):
@@ -163,7 +226,7 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
         if not extrapolate and epoch % gap_every != 0:
             continue
         primal, d_cur = _ws_gap(data, indices, indptr, w, r_raw, off, y_c, mean,
-                                scale, beta, ws, l1, l2, positive)
+                                scale, hess, beta, ws, l1, l2, positive)
         if d_cur > dual:
             dual = d_cur
             for a in range(k):
@@ -183,8 +246,10 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
                 beta[ws[a]] = b
             off_e = csc_residual(data, indices, indptr, y_c, mean, scale, beta, ws,
                                  r_raw)
+            off_e = _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw,
+                                     off_e, Z, G_ZZ)
             p_e, d_e = _ws_gap(data, indices, indptr, w, r_raw, off_e, y_c, mean,
-                               scale, beta, ws, l1, l2, positive)
+                               scale, hess, beta, ws, l1, l2, positive)
             if d_e > dual:
                 dual = d_e
                 for a in range(k):

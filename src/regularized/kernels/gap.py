@@ -87,3 +87,4 @@ def enet_primal_dual(g, beta, l1, l2, positive, rr, ry):
     d1 = _dual_value(t_feasible, g, l1, l2, positive, rr, ry)
     d2 = _dual_value(t_all, g, l1, l2, positive, rr, ry)
     return primal, max(d1, d2)
+

@@ -59,7 +59,8 @@ def _resolve_device(device) -> torch.device:
     else:
         raise ValueError(f"device must be 'auto' or a torch device, got {device!r}")
     if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device={device!r} asks for CUDA, but torch.cuda.is_available() is False")
+        raise ValueError(
+            f"device={device!r} asks for CUDA, but torch.cuda.is_available() is False")
     return resolved
 
 
@@ -148,7 +149,8 @@ class _BaseMLP(BaseEstimator):
         alpha, l1_ratio = check_alpha_l1_ratio(self.alpha, self.l1_ratio)
         if not _is_real(self.weight_decay) or not math.isfinite(self.weight_decay) \
                 or self.weight_decay < 0:
-            raise ValueError(f"weight_decay must be a finite number >= 0, got {self.weight_decay!r}")
+            raise ValueError(
+                f"weight_decay must be a finite number >= 0, got {self.weight_decay!r}")
         dropout = self.dropout
         if _is_real(dropout):
             dropout = (float(dropout),) * len(sizes)
@@ -189,7 +191,8 @@ class _BaseMLP(BaseEstimator):
             raise ValueError(f"batch_size must be 'auto' or an integer >= 1, got {batch_size!r}")
         if not _is_real(self.learning_rate) or not math.isfinite(self.learning_rate) \
                 or self.learning_rate <= 0:
-            raise ValueError(f"learning_rate must be a finite number > 0, got {self.learning_rate!r}")
+            raise ValueError(
+                f"learning_rate must be a finite number > 0, got {self.learning_rate!r}")
         if not (_is_int(self.verbose) or isinstance(self.verbose, bool)) or self.verbose < 0:
             raise ValueError(f"verbose must be an integer >= 0, got {self.verbose!r}")
         return _Config(
@@ -225,7 +228,8 @@ class _BaseMLP(BaseEstimator):
         # Two independent seeds: one for a private generator (initialisation and shuffling),
         # one for PyTorch's global generator, which nn.Dropout draws from.
         init_seed, dropout_seed = (int(seed) for seed in rng.randint(2**31 - 1, size=2))
-        train_rows, validation_rows = _split_rows(len(X), config.validation_fraction, rng, stratify)
+        train_rows, validation_rows = _split_rows(len(X), config.validation_fraction, rng,
+                                                  stratify)
 
         device = config.device
         X_all = _to_tensor(X, device)
@@ -245,8 +249,9 @@ class _BaseMLP(BaseEstimator):
         generator = torch.Generator().manual_seed(init_seed)
         # fork_rng restores the caller's global RNG state afterwards: fitting neither depends
         # on nor disturbs it, so two fits with one random_state are identical.
-        fork_devices = [device.index if device.index is not None else torch.cuda.current_device()] \
-            if device.type == "cuda" else []
+        fork_devices = []
+        if device.type == "cuda":
+            fork_devices = [torch.cuda.current_device() if device.index is None else device.index]
         with torch.random.fork_rng(devices=fork_devices):
             torch.random.default_generator.manual_seed(dropout_seed)
             if device.type == "cuda":
@@ -363,7 +368,8 @@ def _mean_loss(module, loss, inputs, targets) -> float:
     module.eval()
     total = 0.0
     with torch.no_grad():
-        for input_chunk, target_chunk in zip(inputs.split(_EVAL_CHUNK), targets.split(_EVAL_CHUNK)):
+        for input_chunk, target_chunk in zip(inputs.split(_EVAL_CHUNK),
+                                             targets.split(_EVAL_CHUNK)):
             total += float(loss(module(input_chunk), target_chunk)) * len(input_chunk)
     return total / len(inputs)
 

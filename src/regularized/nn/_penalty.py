@@ -20,7 +20,6 @@ from __future__ import annotations
 import fnmatch
 import math
 import numbers
-from collections.abc import Callable, Iterable
 
 import torch
 from torch import nn
@@ -46,9 +45,6 @@ NORMALIZATION_LAYERS: tuple[type[nn.Module], ...] = (
 #: What :func:`penalty` and :func:`proximal_l1_step` leave alone unless told otherwise: every
 #: parameter named ``bias`` and every parameter of a normalization layer.
 DEFAULT_EXCLUDE: tuple = ("bias", *NORMALIZATION_LAYERS)
-
-ExcludeRule = str | type | Callable[[str, torch.Tensor], bool]
-
 
 def _as_rules(exclude) -> tuple:
     if exclude is None:
@@ -83,7 +79,8 @@ def _is_excluded(rules: tuple, qualified_name: str, parameter: torch.Tensor,
     return False
 
 
-def penalized_weights(module: nn.Module, *, exclude=DEFAULT_EXCLUDE) -> list[tuple[str, nn.Parameter]]:
+def penalized_weights(module: nn.Module, *,
+                      exclude=DEFAULT_EXCLUDE) -> list[tuple[str, nn.Parameter]]:
     """The ``(qualified_name, parameter)`` pairs that :func:`penalty` penalizes.
 
     Parameters

@@ -19,7 +19,7 @@ from ..kernels.cd_multi import (csc_multi_cd, csc_multi_moments, csc_multi_resid
                                 csc_multi_xt, group_conjugate, group_scalings)
 from ..kernels.gap import dual_scalings, penalty_conjugate
 from ..losses import HESSIAN_FLOOR, _xlogx
-from .newton import ARMIJO, MAX_NEWTON, _Columns
+from .newton import ARMIJO, MAX_NEWTON, _Columns, polish_unpenalized, unpenalized_columns
 
 MAX_INNER_EPOCHS = 200
 
@@ -43,8 +43,22 @@ def _penalty(B, l1, l2, grouped):
     return float(l1 @ np.abs(B).sum(axis=1) + 0.5 * l2 @ (B * B).sum(axis=1))
 
 
+class _ClassSlice:
+    """The multinomial loss as a function of class k's predictor, others fixed
+    (the interface ``newton.polish_unpenalized`` needs)."""
+
+    def __init__(self, eta, k):
+        self.eta, self.k = eta, k
+
+    def derivatives(self, yk, eta_k):
+        eta = self.eta.copy()
+        eta[:, self.k] = eta_k
+        pk = softmax(eta)[:, self.k]
+        return pk - yk, np.maximum(pk * (1.0 - pk), 1e-300), pk
+
+
 class _State:
-    def __init__(self, cols, Y, w, offset, fit_intercept):
+    def __init__(self, cols, Y, w, offset, fit_intercept, Z):
         self.cols, self.Y, self.w, self.offset = cols, Y, w, offset
         self.fit_intercept = fit_intercept
         n, K = Y.shape
@@ -53,23 +67,33 @@ class _State:
         freq = np.maximum(w @ Y, 1e-300) / w.sum()
         self.b = np.log(freq) - np.log(freq).mean() if fit_intercept else np.zeros(K)
         self.eta = offset + self.b
+        self.Z = Z
+        self.XZ = unpenalized_columns(cols, Z, n)
 
     def polish_intercept(self):
-        """Exact intercepts for the current B: per-class 1-D Newton sweeps."""
-        if not self.fit_intercept:
+        """Exact intercepts (and unpenalized coefficients) for the rest of B:
+        block Newton per class, cycled until every class's gradient vanishes."""
+        if not self.fit_intercept and not self.Z.size:
             return
         w, Y = self.w, self.Y
         scale = float(w.sum())
         for _ in range(100):
             P = softmax(self.eta)
-            grad = w @ (P - Y)
-            if np.max(np.abs(grad)) <= 1e-13 * scale:
+            worst = np.max(np.abs(w @ (P - Y))) if self.fit_intercept else 0.0
+            if self.Z.size:
+                worst = max(worst, np.max(np.abs(self.XZ.T @ (w[:, None] * (P - Y)))))
+            if worst <= 1e-13 * scale:
                 break
-            hess = np.maximum(w @ (P * (1.0 - P)), 1e-300)
-            step = grad / hess
-            step -= step.mean()           # the softmax is invariant to a common shift
-            self.b -= step
-            self.eta -= step
+            for k in range(Y.shape[1]):
+                step, eta_k = polish_unpenalized(Y[:, k], w, self.eta[:, k],
+                                                 _ClassSlice(self.eta, k),
+                                                 self.fit_intercept, self.XZ)
+                self.eta[:, k] = eta_k
+                if self.fit_intercept:
+                    self.b[k] += step[0]
+                    step = step[1:]
+                if self.Z.size:
+                    self.B[self.Z, k] += step
 
 
 def _gap(state, G, B, l1, l2, positive, grouped, P):
@@ -167,6 +191,7 @@ def _newton_ws(state, ws, l1, l2, positive, grouped, tol_rel, max_epochs):
         state.b = b0 + t * (b_new - b0)
         state.B[ws] = B_b[loc]
         state.polish_intercept()
+        B_b[loc] = state.B[ws]                # the unpenalized block was re-fitted
     state.B[ws] = B_b[loc]
     return epochs
 
@@ -179,12 +204,9 @@ def multinomial_path(X, Y, w, offset, alphas, l1_ratio, penalty_factor, positive
     K = Y.shape[1]
     cols = _Columns(X, scale)
     v = penalty_factor
-    state = _State(cols, Y, w, offset, fit_intercept)
-    state.polish_intercept()
     unpen = np.flatnonzero((v == 0) & usable)
-    zeros = np.zeros(p)
-    if unpen.size:
-        _newton_ws(state, unpen, zeros, zeros, positive, grouped, tol * 0.01, max_iter)
+    state = _State(cols, Y, w, offset, fit_intercept, unpen)
+    state.polish_intercept()
     null_dev = 2.0 * multinomial_value(Y, state.eta, w)   # saturated loss is 0
 
     def full_gradient():

@@ -85,32 +85,76 @@ class _Columns:
         return matvec_t(self.X, v) / self.scale_global
 
 
-class GLMState:
-    """Coefficients (scaled, block-indexed), intercept and η for one response."""
+def polish_unpenalized(y, w, offset_eta, loss, fit_intercept, XZ):
+    """Newton steps on the unpenalized block (intercept and columns ``XZ``).
 
-    def __init__(self, cols, y, w, offset, loss, fit_intercept, b0):
+    Given the rest of the linear predictor ``offset_eta``, returns the step
+    ``(δb, δβ_Z)`` and the new η after making the gradient of the loss with
+    respect to the block vanish to rounding: the dual point ``w⊙(y − μ)`` is
+    then orthogonal to the intercept and to every unpenalized column, the
+    constraints the certificate needs.
+    """
+    n = y.shape[0]
+    cols = [np.ones(n)] if fit_intercept else []
+    A = np.column_stack(cols + [XZ[:, a] for a in range(XZ.shape[1])]) if \
+        (cols or XZ.shape[1]) else np.empty((n, 0))
+    step = np.zeros(A.shape[1])
+    eta = offset_eta.copy()
+    if A.shape[1] == 0:
+        return step, eta
+    scale = float(w @ (np.abs(y) + 1.0))
+    for _ in range(50):
+        d1, d2, _ = loss.derivatives(y, eta)
+        grad = A.T @ (w * d1)
+        if np.max(np.abs(grad)) <= 1e-13 * scale:
+            break
+        H = A.T @ (A * (w * d2)[:, None])
+        H[np.diag_indices_from(H)] += 1e-12 * np.trace(H) / H.shape[0]
+        delta = -np.linalg.solve(H, grad)
+        step += delta
+        eta = eta + A @ delta
+    return step, eta
+
+
+def unpenalized_columns(cols, Z, n):
+    """The columns ``x_j / s_j`` of the unpenalized features, (n, |Z|) dense."""
+    loc = cols.ensure(Z)
+    XZ = np.zeros((n, Z.size), order="F")
+    unit = np.zeros(cols.scale.shape[0])
+    for a in range(Z.size):
+        unit[loc[a]] = 1.0
+        csc_matvec_cols(cols.data, cols.indices, cols.indptr, loc[a:a + 1], unit,
+                        cols.scale, XZ[:, a])
+        unit[loc[a]] = 0.0
+    return XZ
+
+
+class GLMState:
+    """Coefficients (scaled, global index), intercept and η for one response.
+
+    ``Z``: the unpenalized features, re-fitted exactly with the intercept
+    after every Newton step (``polish_intercept``).
+    """
+
+    def __init__(self, cols, y, w, offset, loss, fit_intercept, b0, Z=None):
         self.cols, self.y, self.w, self.offset, self.loss = cols, y, w, offset, loss
         self.fit_intercept = fit_intercept
         p = cols.X.shape[1]
         self.beta = np.zeros(p)          # scaled coefficients, global index
         self.b = b0
         self.eta = offset + b0
+        self.Z = np.empty(0, dtype=np.int64) if Z is None else Z
+        self.XZ = unpenalized_columns(cols, self.Z, y.shape[0])
 
     def polish_intercept(self):
-        """Exact intercept for the current β (1-D Newton): makes Σ w ℓ'(η) = 0."""
-        if not self.fit_intercept:
-            return
-        y, w = self.y, self.w
-        scale = float(w @ (np.abs(y) + 1.0))
-        for _ in range(50):
-            d1, d2, _ = self.loss.derivatives(y, self.eta)
-            g = float(w @ d1)
-            if abs(g) <= 1e-13 * scale:
-                break
-            step = g / float(w @ d2)
-            self.b -= step
-            self.eta -= step
-
+        """Exact intercept (and unpenalized coefficients) for the current β."""
+        step, self.eta = polish_unpenalized(self.y, self.w, self.eta, self.loss,
+                                            self.fit_intercept, self.XZ)
+        if self.fit_intercept:
+            self.b += step[0]
+            step = step[1:]
+        if self.Z.size:
+            self.beta[self.Z] += step
 
 
 def _gap(state, g, beta, l1, l2, positive, mu):
@@ -202,6 +246,7 @@ def _newton_ws(state, ws, l1, l2, positive, tol_rel, max_epochs):
         state.b = b0 + t * (b_new - b0)
         state.beta[ws] = beta_b[loc]
         state.polish_intercept()
+        beta_b[loc] = state.beta[ws]          # the unpenalized block was re-fitted
     state.beta[ws] = beta_b[loc]
     return epochs
 
@@ -224,12 +269,10 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
     sat = float(w @ loss.saturated(y))
     # Null fit: intercept (and the unpenalized features) only.
     b0 = loss.null_intercept(y, w) if fit_intercept else 0.0
-    state = GLMState(cols, y, w, offset, loss, fit_intercept, b0 if np.isfinite(b0) else 0.0)
-    state.polish_intercept()
     unpen = np.flatnonzero((v == 0) & usable)
-    zeros = np.zeros(p)
-    if unpen.size:
-        _newton_ws(state, unpen, zeros, zeros, positive, tol * 0.01, max_iter)
+    state = GLMState(cols, y, w, offset, loss, fit_intercept, b0 if np.isfinite(b0) else 0.0,
+                     unpen)
+    state.polish_intercept()
     null_dev = 2.0 * (loss.value(y, state.eta, w) - sat)
     d1, _, _ = loss.derivatives(y, state.eta)
     g_prev = cols.xt_full(-(w * d1))

@@ -17,14 +17,17 @@ import numpy as np
 from ..kernels.gap import enet_primal_dual
 
 
-def ridge_path(design, y_c, alphas, penalty_factor):
+def ridge_path(design, y_c, alphas, penalty_factor, usable):
     """All alphas of the ridge path; every penalty factor must be > 0.
+
+    Columns that are not ``usable`` (constant after centring) are left out
+    exactly (coefficient 0), whatever rounding left in them.
 
     Returns the same dict as ``enet_path_cd``.
     """
     n, p = design.n_samples, design.n_features
     v = penalty_factor
-    col_w = 1.0 / np.sqrt(v)
+    col_w = np.where(usable, 1.0 / np.sqrt(v), 0.0)
     shifts = n * alphas                          # (k,)
     if p <= n or not design.has_samples:
         G, c, yy = design.gram_problem(y_c)      # X̃ᵀWX̃, X̃ᵀWy_c, ‖y_c‖²_w
@@ -48,7 +51,8 @@ def ridge_path(design, y_c, alphas, penalty_factor):
         a = U.T @ y_t
         Z = U @ (a[:, None] / (lam[:, None] + shifts[None, :]))   # (n, k)
         safe_sw = np.where(sw > 0, sw, 1.0)
-        coef = (design.xt_weighted_matrix(Z / safe_sw[:, None]) * col_w[:, None]).T
+        # β = diag(col_w) β' and β' = Ãᵀ Z = diag(col_w) X̃ᵀ √W Z
+        coef = (design.xt_weighted_matrix(Z / safe_sw[:, None]) * (col_w ** 2)[:, None]).T
         R_t = y_t[:, None] - K @ Z               # √W r per alpha, (n, k)
         grads = design.xt_weighted_matrix(R_t / safe_sw[:, None]).T
         rr = np.einsum("nk,nk->k", R_t, R_t)

@@ -22,7 +22,7 @@ from ..design import DenseDesign, wants_full_gram
 from ..kernels.cd_gram import gram_cd, gram_times_sparse
 from ..kernels.cd_sparse import (csc_cd, csc_residual, csc_xt_subset, csc_xt_weighted,
                                  csc_xt_weighted2)
-from ..kernels.gap import enet_primal_dual
+from ..kernels.gap import enet_primal_dual, penalty_value
 
 ANDERSON_K = 5
 # A working-set gap costs about one sparse epoch; check every other epoch.
@@ -288,20 +288,61 @@ def make_inner(design, y_c):
     return SparseInner(design, y_c)
 
 
-def _certificate(cands, l1, l2, positive, g_of):
+class UnpenalizedProjection:
+    """Dual points orthogonal to the unpenalized columns.
+
+    An unpenalized feature j (v_j = 0) puts the constraint ``x̃_jᵀθ = 0`` on the
+    dual point, like the intercept does; coordinate descent only meets it up to
+    its current accuracy. So the residual is projected: ``θ = r − X̃_Z c`` with
+    ``c = G_ZZ⁻¹ X̃_Zᵀ r``, which changes ``g``, ``‖θ‖²`` and ``θᵀy`` by terms
+    read off ``G_Z = X̃ᵀWX̃_Z`` (formed once per path).
+    """
+
+    def __init__(self, design, y_c, Z):
+        self.Z = Z
+        if design.has_samples:
+            sw = np.sqrt(design.w)
+            XZ = design.gather(Z) / np.where(sw > 0, sw, 1.0)[:, None]   # X̃_Z
+            self.G_Z = design.xt_weighted_matrix(XZ)
+            self.c_Z = XZ.T @ (design.w * y_c)
+        else:
+            G, c, _ = design.gram_problem()
+            self.G_Z = G[:, Z]
+            self.c_Z = c[Z]
+        self.G_ZZ = self.G_Z[Z]
+
+    def project(self, g, rr, ry, exact=None):
+        """Projected ``(g, ‖θ‖², θᵀy)``; entries of g outside ``exact`` are bounds."""
+        g_Z = g[self.Z]                       # X̃_Zᵀr (Z is always computed exactly)
+        c, *_ = np.linalg.lstsq(self.G_ZZ, g_Z, rcond=None)
+        shift = self.G_Z @ c
+        if exact is None:
+            g = g - shift
+        else:
+            g_new = g + np.abs(shift)
+            g_new[exact] = g[exact] - shift[exact]
+            g = g_new
+        rr = rr - 2.0 * (c @ g_Z) + c @ (self.G_ZZ @ c)
+        return g, rr, ry - c @ self.c_Z
+
+
+def _certificate(cands, l1, l2, positive, g_of, proj=None, exact=None):
     """Best (primal at β, dual over candidates) from candidate tuples."""
     primal = None
     dual = -np.inf
     for cand in cands:
-        p_c, d_c = enet_primal_dual(g_of(cand), cand[0], l1, l2, positive, cand[2],
-                                    cand[3])
+        beta, g, rr, ry = cand[0], g_of(cand), cand[2], cand[3]
         if primal is None:
-            primal = p_c          # the first candidate is the current β
+            # the first candidate is the current β
+            primal = 0.5 * rr + penalty_value(beta, l1, l2)
+        if proj is not None:
+            g, rr, ry = proj.project(g, rr, ry, exact)
+        _, d_c = enet_primal_dual(g, beta, l1, l2, positive, rr, ry)
         dual = max(dual, d_c)
     return primal, dual
 
 
-def solve_alpha(inner, l1, l2, positive, ws, usable, tol, max_epochs):
+def solve_alpha(inner, l1, l2, positive, ws, usable, tol, max_epochs, proj=None):
     """Solve one alpha to relative duality gap ≤ tol, growing ``ws`` from KKT violations.
 
     Parameters
@@ -310,6 +351,7 @@ def solve_alpha(inner, l1, l2, positive, ws, usable, tol, max_epochs):
     l1, l2 : (p,) penalty weights in sum scale for this alpha.
     ws : (k,) int64 sorted working set, ⊇ the support of the warm start.
     usable : (p,) bool, False for columns constant after centring.
+    proj : UnpenalizedProjection when some features are unpenalized.
 
     Returns
     -------
@@ -326,13 +368,13 @@ def solve_alpha(inner, l1, l2, positive, ws, usable, tol, max_epochs):
             exact = inner.exact_set(ws)
             primal, dual = _certificate(
                 bounded, l1, l2, positive,
-                lambda c: inner.ref.bounded(c[1], exact, c[4], positive))
+                lambda c: inner.ref.bounded(c[1], exact, c[4], positive), proj, exact)
             if primal > 0.0 and primal - dual <= tol * primal:
                 g_est = inner.ref.g.copy()
                 g_est[exact] = bounded[0][1]
                 return epochs, max(primal - dual, 0.0) / primal, primal, g_est, ws
         cands = inner.exact_pass()
-        primal, dual = _certificate(cands, l1, l2, positive, lambda c: c[1])
+        primal, dual = _certificate(cands, l1, l2, positive, lambda c: c[1], proj)
         g = cands[0][1]
         gap = max(primal - dual, 0.0)
         rel_gap = gap / primal if primal > 0.0 else 0.0
@@ -381,6 +423,7 @@ def enet_path_cd(design, y_c, alphas, l1_ratio, penalty_factor, positive, tol,
     g_prev = g_null
     l1_prev = None
     ever = unpenalized.copy()
+    proj = UnpenalizedProjection(design, y_c, unpenalized) if unpenalized.size else None
     for i, alpha in enumerate(alphas):
         l1 = n * alpha * l1_ratio * penalty_factor
         l2 = n * alpha * (1.0 - l1_ratio) * penalty_factor
@@ -398,7 +441,7 @@ def enet_path_cd(design, y_c, alphas, l1_ratio, penalty_factor, positive, tol,
             guess[np.sign(guess) != np.sign(coefs[i - 1])] = 0.0
             inner.set_beta(guess)
         epochs, rel_gap, primal, g, ws = solve_alpha(inner, l1, l2, positive, ws,
-                                                     usable, tol, max_iter)
+                                                     usable, tol, max_iter, proj)
         beta = inner.beta_global
         coefs[i] = beta
         gaps[i] = rel_gap

@@ -1,0 +1,389 @@
+"""GLM estimators: LogisticRegression (binary and multinomial), PoissonRegressor, and CV.
+
+Each ``fit`` is one call of the path engine with ``loss="logistic"``, ``"multinomial"`` or
+``"poisson"`` (proximal Newton, certified by a duality gap). The objective (DESIGN §1), with
+weights w rescaled to sum to n::
+
+    (1/n) Σ_i w_i ℓ(y_i, b + x_iᵀβ)  +  α Σ_j v_j (ρ|β_j| + (1−ρ)/2 β_j²)
+
+- ``LogisticRegression(C)`` keeps scikit-learn's scale ``C Σ w ℓ + ρ‖β‖₁ + (1−ρ)/2 ‖β‖²``
+  (raw weights, class weights folded in), so the path's α is ``1 / (C·Σw)`` (``1/(C·n)``
+  without weights); ``l1_ratio`` is ρ (scikit-learn 1.8+'s elastic-net parametrisation).
+  Two classes use the logistic loss (one coefficient vector, ``coef_`` of shape
+  (1, n_features)); more use the multinomial loss (``coef_`` (n_classes, n_features),
+  the penalty on every class's coefficients, as scikit-learn's multinomial fit).
+- ``PoissonRegressor(alpha)`` shares our scale: scikit-learn's
+  ``1/(2Σw) Σ w·deviance + α/2 ‖β‖²`` is ``(1/n) Σ w ℓ + α/2 ‖β‖²`` up to a constant.
+
+Every estimator also has ``n_iter_``, ``dual_gap_`` (the certified relative duality gap),
+``path_`` and, for pandas input, ``feature_names_in_``.
+"""
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+
+from .. import _validation as V
+from ..cv import cv_paths
+from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, path
+from ._base import (SparseInputMixin, choose, cv_results, linear_predictor,
+                    sample_weight_or_none, validate_fit_data, validate_predict_data)
+
+
+def _classification_weights(estimator, y, sample_weight):
+    """(classes, sample weights × class weights)."""
+    check_classification_targets(y)
+    classes = np.unique(y)
+    if classes.size < 2:
+        raise ValueError(f"{type(estimator).__name__} needs samples of at least 2 classes in "
+                         f"the data, but the data contains only one class: {classes[0]!r}")
+    n = y.shape[0]
+    V.check_sample_weight(sample_weight, n)               # shape, sign, finiteness
+    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    w = np.full(n, float(w)) if w.ndim == 0 else w.copy()    # raw scale: C is on Σw
+    if estimator.class_weight is not None:
+        cw = compute_class_weight(estimator.class_weight, classes=classes, y=y)
+        w = w * cw[np.searchsorted(classes, y)]
+    if not w.sum() > 0:
+        raise ValueError("sample_weight (with class_weight) is all zero")
+    weight_per_class = np.bincount(np.searchsorted(classes, y), weights=w,
+                                   minlength=classes.size)
+    empty = classes[weight_per_class <= 0]
+    if empty.size:
+        raise ValueError(f"{type(estimator).__name__} needs a positive total sample weight "
+                         f"in every class; class {empty[0]!r} has none (with "
+                         f"{classes.size - empty.size} class(es) left)")
+    return classes, w
+
+
+class _LinearClassifier(SparseInputMixin, ClassifierMixin, BaseEstimator):
+    """Predictions of a fitted (binary or multinomial) logistic model."""
+
+    def decision_function(self, X):
+        """The linear predictor: (n_samples,) for two classes, else (n_samples, n_classes)."""
+        X = validate_predict_data(self, X)
+        eta = linear_predictor(X, self.coef_, self.intercept_)
+        return eta[:, 0] if self.coef_.shape[0] == 1 else eta
+
+    def predict_proba(self, X):
+        """Class probabilities, (n_samples, n_classes), columns in ``classes_`` order."""
+        eta = self.decision_function(X)
+        if eta.ndim == 1:
+            p1 = 1.0 / (1.0 + np.exp(-eta))
+            return np.column_stack([1.0 - p1, p1])
+        z = eta - eta.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict_log_proba(self, X):
+        return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """The most probable class."""
+        eta = self.decision_function(X)
+        if eta.ndim == 1:
+            return self.classes_[(eta > 0).astype(np.int64)]
+        return self.classes_[np.argmax(eta, axis=1)]
+
+    def _set_fit(self, fitted_path, index):
+        self.path_ = fitted_path
+        coef = np.asarray(fitted_path.coef[index])
+        b = np.asarray(fitted_path.intercept[index], dtype=np.float64)
+        if coef.ndim == 1:
+            self.coef_ = coef[None, :].copy()
+            self.intercept_ = np.atleast_1d(b).copy()
+        else:
+            self.coef_ = coef.copy()
+            # The softmax is unchanged by a common shift of the intercepts: report them
+            # centred (as scikit-learn's multinomial fit).
+            self.intercept_ = b - b.mean()
+        self.n_iter_ = np.array([max(1, int(fitted_path.n_iter[index]))])
+        self.dual_gap_ = float(fitted_path.gap[index])
+
+
+class LogisticRegression(_LinearClassifier):
+    """Penalized logistic regression (binary, or multinomial for more classes).
+
+    A drop-in for ``sklearn.linear_model.LogisticRegression`` (scikit-learn 1.9's
+    parametrisation): ``C Σ w ℓ(y, b + Xβ) + ρ Σ v_j|β_j| + (1−ρ)/2 Σ v_j β_j²`` with
+    ρ = ``l1_ratio``, fitted as a one-alpha path at α = 1/(C·Σw).
+
+    Parameters
+    ----------
+    C : float > 0, inverse penalty strength.  l1_ratio : float in [0, 1] (0: L2, 1: L1).
+    tol : bound on the relative duality gap.  max_iter : coordinate-descent epochs allowed.
+    fit_intercept : bool.
+    class_weight : dict, "balanced" or None; multiplies the sample weights per class.
+    penalty_factor : (n_features,) v_j ≥ 0 or None.  positive : constrain β ≥ 0.
+    standardize : penalize standardized columns (coefficients on the original scale).
+
+    Attributes
+    ----------
+    classes_ : (n_classes,).  coef_ : (1, n_features) for two classes, else
+    (n_classes, n_features).  intercept_ : (1,) or (n_classes,) (centred for multinomial).
+    n_iter_ : (1,) int.  dual_gap_ : float.  path_ : the one-alpha ``Path``.
+    n_features_in_, feature_names_in_.
+    """
+
+    def __init__(self, C=1.0, *, l1_ratio=0.0, tol=DEFAULT_TOL, fit_intercept=True,
+                 class_weight=None, max_iter=DEFAULT_MAX_ITER, penalty_factor=None,
+                 positive=False, standardize=False):
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.tol = tol
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+        self.penalty_factor = penalty_factor
+        self.positive = positive
+        self.standardize = standardize
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit on (X, y) with optional ``sample_weight`` (n_samples,)."""
+        X, y = validate_fit_data(self, X, y)
+        C = V.check_positive_float(self.C, "C")
+        self.classes_, w = _classification_weights(self, y, sample_weight)
+        loss = "logistic" if self.classes_.size == 2 else "multinomial"
+        fitted = path(X, y, loss=loss, l1_ratio=self.l1_ratio, alphas=[1.0 / (C * w.sum())],
+                      fit_intercept=self.fit_intercept, sample_weight=w,
+                      penalty_factor=self.penalty_factor, positive=self.positive,
+                      standardize=self.standardize, tol=self.tol, max_iter=self.max_iter)
+        self._set_fit(fitted, 0)
+        return self
+
+
+class _PoissonMixin:
+    """``predict`` = e^(b + Xβ); ``score`` = D² (fraction of Poisson deviance explained)."""
+
+    def predict(self, X):
+        """The predicted mean ``exp(b + Xβ)``, (n_samples,)."""
+        X = validate_predict_data(self, X)
+        return np.exp(np.minimum(linear_predictor(X, self.coef_, self.intercept_), 500.0))
+
+    def score(self, X, y, sample_weight=None):
+        """D² = 1 − deviance / null deviance (scikit-learn's ``PoissonRegressor.score``)."""
+        from sklearn.metrics import d2_tweedie_score
+
+        return d2_tweedie_score(y, self.predict(X), sample_weight=sample_weight, power=1)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.positive_only = True
+        return tags
+
+    def _set_fit(self, fitted_path, index):
+        self.path_ = fitted_path
+        self.coef_ = fitted_path.coef[index].copy()
+        self.intercept_ = float(fitted_path.intercept[index])
+        self.n_iter_ = max(1, int(fitted_path.n_iter[index]))
+        self.dual_gap_ = float(fitted_path.gap[index])
+
+
+class PoissonRegressor(_PoissonMixin, SparseInputMixin, RegressorMixin, BaseEstimator):
+    """Penalized Poisson regression (log link): ``(1/n) Σ w (e^η − yη) + α Σ v_j (ρ|β_j| +
+    (1−ρ)/2 β_j²)``, η = b + Xβ.
+
+    A drop-in for ``sklearn.linear_model.PoissonRegressor`` (same ``alpha``; ``l1_ratio``
+    adds an L1 part, 0 by default as scikit-learn's L2 penalty).
+
+    Parameters
+    ----------
+    alpha : float > 0.  l1_ratio : float in [0, 1].  fit_intercept : bool.
+    tol, max_iter, penalty_factor, positive, standardize : as ``LogisticRegression``.
+
+    Attributes
+    ----------
+    coef_ : (n_features,).  intercept_ : float.  n_iter_ : int.  dual_gap_ : float.
+    path_ : the one-alpha ``Path``.  n_features_in_, feature_names_in_.
+    """
+
+    def __init__(self, *, alpha=1.0, l1_ratio=0.0, fit_intercept=True, tol=DEFAULT_TOL,
+                 max_iter=DEFAULT_MAX_ITER, penalty_factor=None, positive=False,
+                 standardize=False):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+        self.penalty_factor = penalty_factor
+        self.positive = positive
+        self.standardize = standardize
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit on (X, y) (counts ≥ 0) with optional ``sample_weight``."""
+        X, y = validate_fit_data(self, X, y, y_numeric=True)
+        alpha = V.check_positive_float(self.alpha, "alpha")
+        fitted = path(X, y, loss="poisson", l1_ratio=self.l1_ratio, alphas=[alpha],
+                      fit_intercept=self.fit_intercept,
+                      sample_weight=sample_weight_or_none(sample_weight),
+                      penalty_factor=self.penalty_factor, positive=self.positive,
+                      standardize=self.standardize, tol=self.tol, max_iter=self.max_iter)
+        self._set_fit(fitted, 0)
+        return self
+
+
+# ---------------------------------------------------------------------------------------
+# cross-validated GLM estimators
+# ---------------------------------------------------------------------------------------
+def _selection(selection):
+    if selection not in ("min", "1se"):
+        raise ValueError(f"selection must be 'min' or '1se', got {selection!r}")
+    return selection
+
+
+def _record_cv(est, paths, selection, alpha_factor=1.0):
+    """Attributes shared by the GLM CV estimators; returns (chosen CVPath, index)."""
+    best, idx = choose(paths, selection)
+    chosen = paths[best]
+    est.cv_path_ = chosen
+    est.cv_results_ = cv_results(paths, alpha_factor=alpha_factor)
+    est.l1_ratio_ = float(chosen.l1_ratio)
+    est.alpha_min_ = float(chosen.alpha_min)
+    est.alpha_1se_ = float(chosen.alpha_1se)
+    est.alpha_ = float(chosen.alphas[idx])
+    est.alphas_ = chosen.alphas if len(paths) == 1 else np.array([c.alphas for c in paths])
+    return chosen, idx
+
+
+class LogisticRegressionCV(_LinearClassifier):
+    """Logistic regression with C (and l1_ratio) chosen by cross-validation.
+
+    Each fold fits ``LogisticRegression(C)`` on its training rows (scikit-learn's
+    convention: the penalty stays ``1/C`` against the fold's summed loss, i.e. the path's
+    α is ``1/(C·Σw_train)``), on one grid shared by every fold; folds are stratified.
+
+    Parameters
+    ----------
+    Cs : int (that many values on the default path grid, from the C that zeroes every
+        coefficient up, glmnet's grid; scikit-learn's int means ``logspace(-4, 4, Cs)``)
+        or an array of C values.
+    l1_ratios : float or sequence in [0, 1] (default 0: L2).
+    eps : smallest/largest alpha of the default grid (None: glmnet's 1e-4 / 1e-2).
+    scoring : "deviance" (default, glmnet's), "misclassification", "auc" (stored as
+        1 − AUC), "mse" or "mae" on the probabilities; lower is better.
+    selection : "min" or "1se" (the largest penalty within one standard error).
+    cv, n_jobs, random_state : as ``LassoCV`` (stratified K-fold for an int).
+    fit_intercept, class_weight, tol, max_iter, penalty_factor, positive, standardize :
+        as ``LogisticRegression``.
+
+    Attributes
+    ----------
+    C_, C_min_, C_1se_ : the chosen C and those of ``alpha_min_``/``alpha_1se_``.
+    Cs_ : the C grid (increasing).  alpha_, alpha_min_, alpha_1se_, alphas_ : the same on
+    the path's alpha scale (full data).  l1_ratio_.  cv_results_, cv_path_, path_,
+    classes_, coef_, intercept_, n_iter_, dual_gap_ (as ``LogisticRegression``).
+    """
+
+    def __init__(self, *, Cs=100, l1_ratios=0.0, eps=None, fit_intercept=True, cv=None,
+                 scoring=None, selection="min", n_jobs=None, class_weight=None,
+                 tol=DEFAULT_TOL, max_iter=DEFAULT_MAX_ITER, penalty_factor=None,
+                 positive=False, standardize=False, random_state=None):
+        self.Cs = Cs
+        self.l1_ratios = l1_ratios
+        self.eps = eps
+        self.fit_intercept = fit_intercept
+        self.cv = cv
+        self.scoring = scoring
+        self.selection = selection
+        self.n_jobs = n_jobs
+        self.class_weight = class_weight
+        self.tol = tol
+        self.max_iter = max_iter
+        self.penalty_factor = penalty_factor
+        self.positive = positive
+        self.standardize = standardize
+        self.random_state = random_state
+
+    def fit(self, X, y, sample_weight=None, groups=None):
+        """Fit on (X, y) with optional ``sample_weight``; ``groups`` go to the splitter."""
+        X, y = validate_fit_data(self, X, y)
+        selection = _selection(self.selection)
+        self.classes_, w = _classification_weights(self, y, sample_weight)
+        total = float(w.sum())
+        loss = "logistic" if self.classes_.size == 2 else "multinomial"
+        if isinstance(self.Cs, numbers.Integral) and not isinstance(self.Cs, bool):
+            alphas, n_alphas = None, V.check_positive_int(self.Cs, "Cs")
+        else:
+            Cs = np.asarray(self.Cs, dtype=np.float64).ravel()
+            if Cs.size == 0 or not np.all(np.isfinite(Cs)) or np.any(Cs <= 0):
+                raise ValueError("Cs must be a positive int or an array of finite C > 0")
+            alphas, n_alphas = 1.0 / (Cs * total), 100
+        eps = None if self.eps is None else V.check_positive_float(self.eps, "eps")
+        paths = cv_paths(X, y, l1_ratios=np.atleast_1d(self.l1_ratios), alphas=alphas,
+                         n_alphas=n_alphas, alpha_min_ratio=eps,
+                         cv=5 if self.cv is None else self.cv, scoring=self.scoring,
+                         n_jobs=self.n_jobs, loss=loss, fit_intercept=self.fit_intercept,
+                         sample_weight=w, penalty_factor=self.penalty_factor,
+                         positive=self.positive, standardize=self.standardize, tol=self.tol,
+                         max_iter=self.max_iter, random_state=self.random_state,
+                         groups=groups, alpha_scale="sum")
+        chosen, idx = _record_cv(self, paths, selection)
+        self.Cs_ = 1.0 / (chosen.alphas[::-1] * total)
+        self.C_ = 1.0 / (self.alpha_ * total)
+        self.C_min_ = 1.0 / (self.alpha_min_ * total)
+        self.C_1se_ = 1.0 / (self.alpha_1se_ * total)
+        self._set_fit(chosen.path, idx)
+        return self
+
+
+class PoissonRegressorCV(_PoissonMixin, SparseInputMixin, RegressorMixin, BaseEstimator):
+    """Poisson regression with alpha (and l1_ratio) chosen by cross-validation.
+
+    glmnet's ``cv.glmnet(family="poisson")``: the grid comes from the full data and every
+    fold's path is fitted on it (alpha on the mean scale, as ``PoissonRegressor``).
+
+    Parameters
+    ----------
+    l1_ratio : float or sequence in [0, 1] (default 0, scikit-learn's L2 penalty).
+    eps, alphas : as ``LassoCV`` (alphas: int or array).
+    scoring : "deviance" (default), "mse" or "mae" on the mean.
+    selection, cv, n_jobs, random_state, fit_intercept, tol, max_iter, penalty_factor,
+    positive, standardize : as ``LassoCV``.
+
+    Attributes
+    ----------
+    alpha_, alpha_min_, alpha_1se_, alphas_, l1_ratio_, cv_results_, cv_path_, path_,
+    coef_, intercept_, n_iter_, dual_gap_.
+    """
+
+    def __init__(self, *, l1_ratio=0.0, eps=None, alphas=100, fit_intercept=True, cv=None,
+                 scoring=None, selection="min", n_jobs=None, tol=DEFAULT_TOL,
+                 max_iter=DEFAULT_MAX_ITER, penalty_factor=None, positive=False,
+                 standardize=False, random_state=None):
+        self.l1_ratio = l1_ratio
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.cv = cv
+        self.scoring = scoring
+        self.selection = selection
+        self.n_jobs = n_jobs
+        self.tol = tol
+        self.max_iter = max_iter
+        self.penalty_factor = penalty_factor
+        self.positive = positive
+        self.standardize = standardize
+        self.random_state = random_state
+
+    def fit(self, X, y, sample_weight=None, groups=None):
+        """Fit on (X, y) (counts ≥ 0) with optional ``sample_weight``."""
+        X, y = validate_fit_data(self, X, y, y_numeric=True)
+        selection = _selection(self.selection)
+        if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
+            alphas, n_alphas = None, V.check_positive_int(self.alphas, "alphas")
+        else:
+            alphas, n_alphas = V.check_alphas(self.alphas), 100
+        eps = None if self.eps is None else V.check_positive_float(self.eps, "eps")
+        paths = cv_paths(X, y, l1_ratios=np.atleast_1d(self.l1_ratio), alphas=alphas,
+                         n_alphas=n_alphas, alpha_min_ratio=eps,
+                         cv=5 if self.cv is None else self.cv, scoring=self.scoring,
+                         n_jobs=self.n_jobs, loss="poisson", fit_intercept=self.fit_intercept,
+                         sample_weight=sample_weight_or_none(sample_weight),
+                         penalty_factor=self.penalty_factor, positive=self.positive,
+                         standardize=self.standardize, tol=self.tol, max_iter=self.max_iter,
+                         random_state=self.random_state, groups=groups)
+        chosen, idx = _record_cv(self, paths, selection)
+        self._set_fit(chosen.path, idx)
+        return self
