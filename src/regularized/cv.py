@@ -223,8 +223,9 @@ class ICPath:
     """Selection of alpha by an information criterion on the full-data path.
 
     ``criterion[i] = n·log(2π σ²) + RSS_i / σ² + K·df_i`` (scikit-learn's ``LassoLarsIC``),
-    K = 2 for AIC and log(n) for BIC, with ``RSS_i = Σ w (y − b − Xβ_i)²`` (weights summing
-    to n) and σ² the noise variance: given, or estimated from the unpenalized least-squares
+    K = 2 for AIC and log(n) for BIC, with ``RSS_i = Σ w (y − b − Xβ_i)²`` and σ² the noise
+    variance. Sample weights act as frequency weights here (a weight of 2 is a duplicated row):
+    n is Σw and w is used as given. σ² is given, or estimated from the unpenalized least-squares
     fit on all features, ``RSS_ols / (n − p − fit_intercept)`` (needs n > p + fit_intercept;
     floored at 1e-12 × the weighted variance of y, for a y that least squares fits exactly).
 
@@ -987,30 +988,34 @@ def ic_path(X, y, *, criterion="bic", l1_ratio=1.0, alphas=None, n_alphas=100,
     y = V.check_target(y, n)
     w = V.check_sample_weight(sample_weight, n)
     v = V.check_penalty_factor(penalty_factor, p)
+    # Frequency weights: the sample size is Σw and sums of squares use w as given.
+    n_eff = float(n) if sample_weight is None else float(
+        np.sum(np.broadcast_to(np.asarray(sample_weight, dtype=np.float64), (n,))))
+    to_raw = n_eff / n                                 # w (summing to n) → raw weights
     fitted = path(X, y, l1_ratio=l1_ratio, alphas=alphas, n_alphas=n_alphas,
                   alpha_min_ratio=alpha_min_ratio, fit_intercept=fit_intercept,
                   sample_weight=w, penalty_factor=v, positive=positive,
                   standardize=standardize, tol=tol, max_iter=max_iter)
     design = make_design(X, w, bool(fit_intercept), bool(standardize))
     resid = y[:, None] - fitted.predict(X)
-    rss = w @ (resid * resid)
+    rss = to_raw * (w @ (resid * resid))
     if noise_variance is None:
-        dof = n - p - int(bool(fit_intercept))
+        dof = n_eff - p - int(bool(fit_intercept))
         if dof <= 0:
-            raise ValueError(f"the noise variance cannot be estimated with n={n} samples and "
-                             f"p={p} features (needs n > p + fit_intercept); pass "
+            raise ValueError(f"the noise variance cannot be estimated with n={n_eff:g} samples "
+                             f"and p={p} features (needs n > p + fit_intercept); pass "
                              "noise_variance")
         y_mean = float(w @ y) / n if fit_intercept else 0.0
         G, c, yy = design.gram_problem(y - y_mean)     # X̃ᵀWX̃, X̃ᵀWy_c, ‖y_c‖²_w
         coef, *_ = np.linalg.lstsq(G, c, rcond=None)
-        rss_ols = max(yy - float(c @ coef), 0.0)
+        rss_ols = to_raw * max(yy - float(c @ coef), 0.0)
         # A y that least squares fits exactly would give σ² = 0: floor it at a rounding
         # level of y's spread so every criterion stays finite (the least penalty then wins).
         noise_variance = max(rss_ols / dof, NOISE_VARIANCE_FLOOR * max(yy, 1e-300) / n)
     else:
         noise_variance = V.check_positive_float(noise_variance, "noise_variance")
     df = _degrees_of_freedom(design, fitted, v)
-    factor = 2.0 if criterion == "aic" else np.log(n)
-    crit = n * np.log(2.0 * np.pi * noise_variance) + rss / noise_variance + factor * df
+    factor = 2.0 if criterion == "aic" else np.log(n_eff)
+    crit = n_eff * np.log(2.0 * np.pi * noise_variance) + rss / noise_variance + factor * df
     return ICPath(path=fitted, criterion=crit, df=df, rss=rss, noise_variance=noise_variance,
                   criterion_name=criterion)

@@ -44,16 +44,20 @@ def _matvec(G, b):
 
 
 @njit(cache=True)
-def unpenalized_block(G, l1, l2, k):
-    """Positions (< k) of the unpenalized features and their Gram block."""
+def unpenalized_block(G, l1, l2, k, beta, positive):
+    """Positions (< k) of the unpenalized features and their Gram block.
+
+    Under ``positive`` only those already > 0 are fitted as a block (the
+    others stay with the clamped coordinate updates).
+    """
     count = 0
     for a in range(k):
-        if l1[a] == 0.0 and l2[a] == 0.0 and G[a, a] > 0.0:
+        if l1[a] == 0.0 and l2[a] == 0.0 and G[a, a] > 0.0 and (not positive or beta[a] > 0):
             count += 1
     Z = np.empty(count, dtype=np.int64)
     count = 0
     for a in range(k):
-        if l1[a] == 0.0 and l2[a] == 0.0 and G[a, a] > 0.0:
+        if l1[a] == 0.0 and l2[a] == 0.0 and G[a, a] > 0.0 and (not positive or beta[a] > 0):
             Z[count] = a
             count += 1
     G_ZZ = np.empty((Z.shape[0], Z.shape[0]))
@@ -80,7 +84,7 @@ def fit_block_exactly(G_ZZ, g_Z):
 
 
 @njit(cache=True)
-def _fit_unpenalized(G, c, beta, q, Z, G_ZZ):
+def _fit_unpenalized(G, c, beta, q, Z, G_ZZ, positive):
     """Exact update of the unpenalized coordinates (their gradient becomes 0),
     so the residual is a feasible dual direction for their constraints."""
     if Z.shape[0] == 0:
@@ -89,6 +93,9 @@ def _fit_unpenalized(G, c, beta, q, Z, G_ZZ):
     for a in range(Z.shape[0]):
         g_Z[a] = c[Z[a]] - q[Z[a]]
     delta = fit_block_exactly(G_ZZ, g_Z)
+    for a in range(Z.shape[0]):
+        if beta[Z[a]] + delta[a] < 0.0 and positive:
+            return               # would leave the constraint: the CD updates handle it
     k = beta.shape[0]
     for a in range(Z.shape[0]):
         j = Z[a]
@@ -166,8 +173,8 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
         l1w[a] = l1[ja]
         l2w[a] = l2[ja]
     qw = _matvec(Gw, bw)            # Gβ on ws (β is zero outside ws)
-    Z, G_ZZ = unpenalized_block(Gw, l1w, l2w, k)
-    _fit_unpenalized(Gw, cw, bw, qw, Z, G_ZZ)
+    Z, G_ZZ = unpenalized_block(Gw, l1w, l2w, k, bw, positive)
+    _fit_unpenalized(Gw, cw, bw, qw, Z, G_ZZ, positive)
     bd = bw.copy()
     n_hist = anderson_k + 1
     history = np.empty((k, max(n_hist, 1)))
@@ -177,7 +184,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
     while k > 0 and primal - dual > tol_rel * primal and epoch < max_epochs:
         epoch += 1
         _epoch(Gw, cw, bw, qw, l1w, l2w, positive)
-        _fit_unpenalized(Gw, cw, bw, qw, Z, G_ZZ)
+        _fit_unpenalized(Gw, cw, bw, qw, Z, G_ZZ, positive)
         primal, d_cur = _gap(Gw, cw, bw, qw, l1w, l2w, positive, yy)
         if d_cur > dual:
             dual = d_cur
@@ -193,7 +200,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
             if positive:
                 extr = np.maximum(extr, 0.0)
             q_extr = _matvec(Gw, extr)
-            _fit_unpenalized(Gw, cw, extr, q_extr, Z, G_ZZ)
+            _fit_unpenalized(Gw, cw, extr, q_extr, Z, G_ZZ, positive)
             p_extr, d_extr = _gap(Gw, cw, extr, q_extr, l1w, l2w, positive, yy)
             if d_extr > dual:
                 dual = d_extr

@@ -105,18 +105,19 @@ def csc_residual(data, indices, indptr, y_c, mean, scale, beta, ws, r_raw):
 
 
 @njit(cache=True)
-def _unpenalized_block(data, indices, indptr, w, mean, scale, hess, ws, l1, l2):
+def _unpenalized_block(data, indices, indptr, w, mean, scale, hess, ws, l1, l2, beta,
+                       positive):
     """Unpenalized columns of ws (global ids) and their weighted, centred Gram."""
     count = 0
     for a in range(ws.shape[0]):
         j = ws[a]
-        if l1[j] == 0.0 and l2[j] == 0.0 and hess[j] > 0.0:
+        if l1[j] == 0.0 and l2[j] == 0.0 and hess[j] > 0.0 and (not positive or beta[j] > 0):
             count += 1
     Z = np.empty(count, dtype=np.int64)
     count = 0
     for a in range(ws.shape[0]):
         j = ws[a]
-        if l1[j] == 0.0 and l2[j] == 0.0 and hess[j] > 0.0:
+        if l1[j] == 0.0 and l2[j] == 0.0 and hess[j] > 0.0 and (not positive or beta[j] > 0):
             Z[count] = j
             count += 1
     m = Z.shape[0]
@@ -144,7 +145,8 @@ def _unpenalized_block(data, indices, indptr, w, mean, scale, hess, ws, l1, l2):
 
 
 @njit(cache=True)
-def _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z, G_ZZ):
+def _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z, G_ZZ,
+                     positive):
     """Exact update of the unpenalized coordinates; returns the new offset."""
     if Z.shape[0] == 0:
         return off
@@ -152,6 +154,9 @@ def _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z,
     for a in range(Z.shape[0]):
         g_Z[a] = _col_dot(data, indices, indptr, Z[a], w, r_raw, off) / scale[Z[a]]
     delta = fit_block_exactly(G_ZZ, g_Z)
+    for a in range(Z.shape[0]):
+        if positive and beta[Z[a]] + delta[a] < 0.0:
+            return off           # would leave the constraint: CD updates handle it
     for a in range(Z.shape[0]):
         j = Z[a]
         beta[j] += delta[a]
@@ -190,8 +195,10 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
     n_hist = anderson_k + 1
     history = np.empty((k, max(n_hist, 1)))
     n_stored = 0
-    Z, G_ZZ = _unpenalized_block(data, indices, indptr, w, mean, scale, hess, ws, l1, l2)
-    off = _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z, G_ZZ)
+    Z, G_ZZ = _unpenalized_block(data, indices, indptr, w, mean, scale, hess, ws, l1, l2,
+                                  beta, positive)
+    off = _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z, G_ZZ,
+                           positive)
     for a in range(k):
         beta_dual[ws[a]] = beta[ws[a]]
     primal, dual = _ws_gap(data, indices, indptr, w, r_raw, off, y_c, mean, scale,
@@ -216,7 +223,7 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
                     r_raw[indices[p]] -= delta * data[p]
                 off += delta * mean[j]
         off = _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z,
-                               G_ZZ)
+                               G_ZZ, positive)
         extrapolate = False
         if anderson_k > 0:
             for a in range(k):
@@ -247,7 +254,7 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
             off_e = csc_residual(data, indices, indptr, y_c, mean, scale, beta, ws,
                                  r_raw)
             off_e = _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw,
-                                     off_e, Z, G_ZZ)
+                                     off_e, Z, G_ZZ, positive)
             p_e, d_e = _ws_gap(data, indices, indptr, w, r_raw, off_e, y_c, mean,
                                scale, hess, beta, ws, l1, l2, positive)
             if d_e > dual:

@@ -18,6 +18,7 @@ scaled by t ∈ (0, 1], ``θ = t·r``, so with ``g = X̃ᵀr``, ``rr = ‖r‖²
 (``l1_j = l2_j = 0``) carry the constraint ``x̃_jᵀθ = 0``, which coordinate
 descent satisfies at each of its points up to rounding; it is not enforced.
 """
+import numpy as np
 from numba import njit
 
 
@@ -27,6 +28,9 @@ def penalty_conjugate(t, g, l1, l2, positive):
     kept feasible by the choice of t and contribute 0)."""
     d = 0.0
     for j in range(g.shape[0]):
+        if positive and l1[j] == 0.0 and l2[j] == 0.0 and t * g[j] > 0.0:
+            # β_j ≥ 0 unpenalized: the dual needs x̃_jᵀθ ≤ 0
+            return np.inf
         if l2[j] > 0.0:
             s = t * g[j]
             a = s if positive else abs(s)

@@ -341,7 +341,8 @@ def _build_mlp(n_inputs: int, hidden_layer_sizes, n_outputs: int, activation: st
     layers: list[nn.Module] = []
     width = n_inputs
     for size, rate in zip(hidden_layer_sizes, dropout_rates):
-        linear = nn.Linear(width, size)
+        # skip_init: allocate without nn.Linear's own initialisation, replaced just below.
+        linear = nn.utils.skip_init(nn.Linear, width, size)
         if init == "he":
             nn.init.kaiming_uniform_(linear.weight, nonlinearity="relu", generator=generator)
         else:
@@ -351,7 +352,7 @@ def _build_mlp(n_inputs: int, hidden_layer_sizes, n_outputs: int, activation: st
         if rate > 0:
             layers.append(nn.Dropout(rate))
         width = size
-    output = nn.Linear(width, n_outputs)
+    output = nn.utils.skip_init(nn.Linear, width, n_outputs)
     nn.init.xavier_uniform_(output.weight, generator=generator)
     nn.init.zeros_(output.bias)
     layers.append(output)

@@ -311,19 +311,30 @@ class UnpenalizedProjection:
             self.c_Z = c[Z]
         self.G_ZZ = self.G_Z[Z]
 
-    def project(self, g, rr, ry, exact=None):
-        """Projected ``(g, ‖θ‖², θᵀy)``; entries of g outside ``exact`` are bounds."""
-        g_Z = g[self.Z]                       # X̃_Zᵀr (Z is always computed exactly)
-        c, *_ = np.linalg.lstsq(self.G_ZZ, g_Z, rcond=None)
-        shift = self.G_Z @ c
+    def project(self, g, rr, ry, exact=None, beta=None, positive=False):
+        """Projected ``(g, ‖θ‖², θᵀy)``; entries of g outside ``exact`` are bounds.
+
+        Under ``positive`` only the unpenalized features with β_j > 0 are
+        projected out (an inactive one needs ``x̃_jᵀθ ≤ 0`` instead, which the
+        dual value checks).
+        """
+        sel = np.arange(self.Z.size) if not positive else np.flatnonzero(beta[self.Z] > 0)
+        if sel.size == 0:
+            return g, rr, ry
+        Zs = self.Z[sel]
+        g_Z = g[Zs]                           # X̃_Zᵀr (Z is always computed exactly)
+        G_ZZ = self.G_ZZ[np.ix_(sel, sel)]
+        c, *_ = np.linalg.lstsq(G_ZZ, g_Z, rcond=None)
+        shift = self.G_Z[:, sel] @ c
         if exact is None:
             g = g - shift
         else:
             g_new = g + np.abs(shift)
             g_new[exact] = g[exact] - shift[exact]
             g = g_new
-        rr = rr - 2.0 * (c @ g_Z) + c @ (self.G_ZZ @ c)
-        return g, rr, ry - c @ self.c_Z
+        g[Zs] = 0.0                           # exactly orthogonal, rounding aside
+        rr = rr - 2.0 * (c @ g_Z) + c @ (G_ZZ @ c)
+        return g, rr, ry - c @ self.c_Z[sel]
 
 
 def _certificate(cands, l1, l2, positive, g_of, proj=None, exact=None):
@@ -336,7 +347,7 @@ def _certificate(cands, l1, l2, positive, g_of, proj=None, exact=None):
             # the first candidate is the current β
             primal = 0.5 * rr + penalty_value(beta, l1, l2)
         if proj is not None:
-            g, rr, ry = proj.project(g, rr, ry, exact)
+            g, rr, ry = proj.project(g, rr, ry, exact, beta, positive)
         _, d_c = enet_primal_dual(g, beta, l1, l2, positive, rr, ry)
         dual = max(dual, d_c)
     return primal, dual
