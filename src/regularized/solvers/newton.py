@@ -146,20 +146,39 @@ class GLMState:
         self.Z = np.empty(0, dtype=np.int64) if Z is None else Z
         self.XZ = unpenalized_columns(cols, self.Z, y.shape[0])
 
-    def polish_intercept(self):
-        """Exact intercept (and unpenalized coefficients) for the current β."""
-        step, self.eta = polish_unpenalized(self.y, self.w, self.eta, self.loss,
-                                            self.fit_intercept, self.XZ)
+    def polish_intercept(self, positive=False):
+        """Exact intercept (and unpenalized coefficients) for the current β.
+
+        Under ``positive`` only the unpenalized coefficients already > 0 are
+        re-fitted, and not at all if that would make one negative.
+        """
+        sel = np.arange(self.Z.size)
+        if positive:
+            sel = np.flatnonzero(self.beta[self.Z] > 0)
+        step, eta = polish_unpenalized(self.y, self.w, self.eta, self.loss,
+                                       self.fit_intercept, self.XZ[:, sel])
+        tail = step[1:] if self.fit_intercept else step
+        if positive and np.any(self.beta[self.Z[sel]] + tail < 0):
+            sel = sel[:0]
+            step, eta = polish_unpenalized(self.y, self.w, self.eta, self.loss,
+                                           self.fit_intercept, self.XZ[:, sel])
+            tail = step[1:] if self.fit_intercept else step
+        self.eta = eta
         if self.fit_intercept:
             self.b += step[0]
-            step = step[1:]
-        if self.Z.size:
-            self.beta[self.Z] += step
+        if sel.size:
+            self.beta[self.Z[sel]] += tail
 
 
 def _gap(state, g, beta, l1, l2, positive, mu):
     """(primal, dual) from gradient correlations g = X̃ᵀ(w⊙(y − μ)) on some features."""
     primal = state.loss.value(state.y, state.eta, state.w) + penalty_value(beta, l1, l2)
+    # The re-fitted unpenalized features meet x̃_jᵀθ = 0 to rounding, as the
+    # intercept does (polish_intercept); their rounding residue is not a
+    # violation of the dual constraint.
+    fitted = (l1 == 0) & (l2 == 0) & ((beta > 0) if positive else True)
+    if np.any(fitted):
+        g = np.where(fitted, 0.0, g)
     t_feasible, t_all = dual_scalings(g, l1, l2, positive)
     # With an offset o the loss is u ↦ Σ w ℓ(y, o + u); its conjugate gains
     # −⟨θ, o⟩, i.e. the dual gains −t·Σ w (y − μ) o.
@@ -245,7 +264,7 @@ def _newton_ws(state, ws, l1, l2, positive, tol_rel, max_epochs):
         state.eta = eta_t
         state.b = b0 + t * (b_new - b0)
         state.beta[ws] = beta_b[loc]
-        state.polish_intercept()
+        state.polish_intercept(positive)
         beta_b[loc] = state.beta[ws]          # the unpenalized block was re-fitted
     state.beta[ws] = beta_b[loc]
     return epochs
