@@ -69,7 +69,7 @@ class Design:
         self.n_samples, self.n_features = X.shape
         self.w = w
         n = self.n_samples
-        s1, s2 = self._weighted_moments()
+        s1, s2 = self._weighted_moments(need_sum=fit_intercept)
         self.mean = s1 / n if fit_intercept else np.zeros(self.n_features)
         # Σ w (x − m)² = Σ w x² − n m²  (Σ w = n); clipped against rounding.
         ss = np.maximum(s2 - n * self.mean * self.mean, 0.0)
@@ -104,10 +104,12 @@ class DenseDesign(Design):
         self._raw_gram = raw_gram(X, w) if keep_gram else None
         super().__init__(X, w, fit_intercept, standardize)
 
-    def _weighted_moments(self):
+    def _weighted_moments(self, need_sum=True):
         X, w = self.X, self.w
         if self._raw_gram is not None:
-            return self.matvec_t(w), np.diag(self._raw_gram).copy()
+            # Σ w x only matters for centring; Σ w x² is the Gram's diagonal.
+            s1 = self.matvec_t(w) if need_sum else None
+            return s1, np.diag(self._raw_gram).copy()
         if X.dtype == np.float64:
             return X.T @ w, np.einsum("i,ij,ij->j", w, X, X)  # (w ⊙ X²) summed, no temp
         return weighted_col_moments(X, w)
@@ -117,9 +119,18 @@ class DenseDesign(Design):
         return matvec_t(self.X, v)
 
     def xt_weighted(self, r):
-        """``g_j = ⟨x̃_j, r⟩_w`` for all j; r (n,) must satisfy Σ w r = 0 if centring."""
+        """``g_j = ⟨x̃_j, r⟩_w`` for all j; r (n,) must satisfy Σ w r = 0 if centring.
+
+        The last result is kept: the path asks for X̃ᵀWy_c twice (the Gram
+        problem and the null gradient) and each costs a pass over X.
+        """
+        cached = getattr(self, "_xt_cache", None)
+        if cached is not None and cached[0] is r:
+            return cached[1].copy()
         wr = self.w * r
-        return (self.matvec_t(wr) - self.mean * wr.sum()) / self.scale
+        out = (self.matvec_t(wr) - self.mean * wr.sum()) / self.scale
+        self._xt_cache = (r, out)
+        return out.copy()
 
     def gather(self, cols):
         """``√w ⊙ x̃_j`` for j in cols, as an (n, len(cols)) float64 F-ordered block."""
@@ -179,7 +190,7 @@ class SparseDesign(Design):
         self.indices = X.indices
         self.data = X.data
 
-    def _weighted_moments(self):
+    def _weighted_moments(self, need_sum=True):
         X, w = self.X, self.w
         s1 = np.asarray(X.T @ w, dtype=np.float64).ravel()
         sq = X.copy()

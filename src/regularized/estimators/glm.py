@@ -320,7 +320,7 @@ class LogisticRegressionCV(_LinearClassifier):
                          max_iter=self.max_iter, random_state=self.random_state,
                          groups=groups, alpha_scale="sum")
         chosen, idx = _record_cv(self, paths, selection)
-        self.Cs_ = 1.0 / (chosen.alphas[::-1] * total)
+        self.Cs_ = 1.0 / (chosen.alphas * total)          # increasing: alphas decrease
         self.C_ = 1.0 / (self.alpha_ * total)
         self.C_min_ = 1.0 / (self.alpha_min_ * total)
         self.C_1se_ = 1.0 / (self.alpha_1se_ * total)

@@ -121,7 +121,7 @@ def _epoch(G, c, beta, q, l1, l2, positive):
 
 @njit(cache=True)
 def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
-            anderson_k, beta_dual):
+            anderson_k, beta_dual, q_out):
     """Run CD epochs over ``ws`` until the working-set gap ≤ ``tol_rel`` × its objective.
 
     The working set's block of G is copied into a contiguous (k, k) array first
@@ -140,6 +140,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
         point seen (celer's dual extrapolation: the residual of an Anderson
         extrapolation of β is the extrapolation of the residuals, and often a
         far better dual point than the current residual).
+    q_out : (m,) output: ``Gβ`` on ``ws`` at exit.
 
     Returns
     -------
@@ -217,6 +218,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
         ja = ws[a]
         beta[ja] = bw[a]
         beta_dual[ja] = bd[a]
+        q_out[ja] = qw[a]
     return epoch, primal, primal - dual
 
 
@@ -229,3 +231,16 @@ def gram_times_sparse(G, beta, nz, q):
         b = beta[j]
         for i in range(G.shape[1]):
             q[i] += G[j, i] * b
+
+
+@njit(cache=True)
+def gram_times_sparse_at(G, beta, nz, rows, q):
+    """``q[rows] = (G β)[rows]`` reading G only at rows × non-zeros (G symmetric)."""
+    for b in range(rows.shape[0]):
+        q[rows[b]] = 0.0
+    for a in range(nz.shape[0]):
+        j = nz[a]
+        bj = beta[j]
+        for b in range(rows.shape[0]):
+            i = rows[b]
+            q[i] += G[j, i] * bj

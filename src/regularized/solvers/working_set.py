@@ -19,7 +19,7 @@ non-zeros).
 import numpy as np
 
 from ..design import DenseDesign, wants_full_gram
-from ..kernels.cd_gram import gram_cd, gram_times_sparse
+from ..kernels.cd_gram import gram_cd, gram_times_sparse, gram_times_sparse_at
 from ..kernels.cd_sparse import (csc_cd, csc_residual, csc_xt_subset, csc_xt_weighted,
                                  csc_xt_weighted2)
 from ..kernels.gap import enet_primal_dual, penalty_value
@@ -83,7 +83,7 @@ class GramInner:
             self.XE = np.empty((design.n_samples, 0), order="F")
             self.ref = _Reference(design.hess)
         self.G = np.zeros((0, 0))
-        for name in ("c", "beta", "beta_dual", "beta_ref"):
+        for name in ("c", "beta", "beta_dual", "beta_ref", "q"):
             setattr(self, name, np.zeros(0))
 
     def _grow(self, new):
@@ -101,7 +101,7 @@ class GramInner:
                 XE = np.zeros((self.design.n_samples, cap), order="F")
                 XE[:, :m] = self.XE[:, :m]
                 self.XE = XE
-            for name in ("c", "beta", "beta_dual", "beta_ref"):
+            for name in ("c", "beta", "beta_dual", "beta_ref", "q"):
                 arr = np.zeros(cap)
                 arr[:m] = getattr(self, name)[:m]
                 setattr(self, name, arr)
@@ -133,7 +133,7 @@ class GramInner:
         self.beta_dual[:m] = self.beta[:m]
         epochs, _, _ = gram_cd(self.G, self.c, self.beta, np.arange(m, dtype=np.int64),
                                l1e, l2e, positive, self.yy, max_epochs, tol_rel,
-                               ANDERSON_K, self.beta_dual)
+                               ANDERSON_K, self.beta_dual, self.q)
         self.beta_global[self.E] = self.beta[:m]
         return epochs
 
@@ -156,21 +156,42 @@ class GramInner:
         out[self.E] = b
         return out
 
+    # With the full Gram an exact pass is cheap, so the dual candidate is only
+    # evaluated when the current point alone does not certify.
+    @property
+    def lazy_dual(self):
+        return self.full
+
+    def _full_triple(self, b, q_E=None):
+        """(β, g, ‖r‖², rᵀy) over all features from the full Gram; ``q_E`` = G_E β_E if known."""
+        p = self.design.n_features
+        bg = self._to_global(b)
+        nz = np.flatnonzero(bg)
+        if q_E is None:
+            q = np.empty(p)
+            # NumPy: q = G @ b, reading only the rows at the non-zeros.
+            gram_times_sparse(self.G_full, bg, nz, q)
+        else:
+            q = np.zeros(p)
+            q[self.E] = q_E
+            outside = np.flatnonzero(self.pos < 0)
+            if outside.size and nz.size:
+                gram_times_sparse_at(self.G_full, bg, nz, outside, q)
+        bc = bg @ self.c_full
+        return (bg, self.c_full - q, self.yy - 2.0 * bc + bg @ q, self.yy - bc)
+
+    def dual_candidates(self):
+        """The dual candidate's triple when it differs from β (lazy mode)."""
+        cands = self._candidates()
+        return [self._full_triple(cands[1])] if len(cands) > 1 else []
+
     def exact_pass(self):
-        """Exact ``(β, g, ‖r‖²_w, rᵀWy_c)`` over all features for β and the dual candidate."""
+        """Exact ``(β, g, ‖r‖²_w, rᵀWy_c)`` over all features for β and the dual
+        candidate (only β in lazy mode: see ``dual_candidates``)."""
         m = self.m
         out = []
         if self.full:
-            p = self.design.n_features
-            for b in self._candidates():
-                bg = self._to_global(b)
-                nz = np.flatnonzero(bg)
-                q = np.empty(p)
-                # NumPy: q = G @ b, reading only the rows at the non-zeros.
-                gram_times_sparse(self.G_full, bg, nz, q)
-                bc = bg @ self.c_full
-                out.append((bg, self.c_full - q, self.yy - 2.0 * bc + bg @ q, self.yy - bc))
-            return out
+            return [self._full_triple(self.beta[:m], self.q[:m])]
         cands = self._candidates()
         bs = np.column_stack(cands)
         R_t = self.y_t[:, None] - self.XE[:, :m] @ bs    # √w ⊙ r per candidate
@@ -262,6 +283,8 @@ class SparseInner:
         self.ref.g = gs[0].copy()
         self.r_ref = res[0][1].copy()
         return out
+
+    lazy_dual = False
 
     def exact_set(self, ws):
         return ws
@@ -386,6 +409,11 @@ def solve_alpha(inner, l1, l2, positive, ws, usable, tol, max_epochs, proj=None)
                 return epochs, max(primal - dual, 0.0) / primal, primal, g_est, ws
         cands = inner.exact_pass()
         primal, dual = _certificate(cands, l1, l2, positive, lambda c: c[1], proj)
+        if inner.lazy_dual and primal - dual > tol * primal:
+            extra = inner.dual_candidates()
+            if extra:
+                _, dual_c = _certificate(extra, l1, l2, positive, lambda c: c[1], proj)
+                dual = max(dual, dual_c)
         g = cands[0][1]
         gap = max(primal - dual, 0.0)
         rel_gap = gap / primal if primal > 0.0 else 0.0
