@@ -50,6 +50,23 @@ def csc_xt_weighted2(data, indices, indptr, w, r1, off1, r2, off2, scale, out1, 
         out2[j] = a2 / scale[j]
 
 
+@njit(cache=True, parallel=True)
+def csc_xt_weighted_multi(data, indices, indptr, w, R, scale, out):
+    """``out[j, c] = Σ_i w_i x_ij R_ic / s_j`` for every column j of X and c of R
+    (R holds full residuals): one pass over X for all of them."""
+    p = indptr.shape[0] - 1
+    q = R.shape[1]
+    for j in prange(p):
+        acc = np.zeros(q)
+        for t in range(indptr[j], indptr[j + 1]):
+            i = indices[t]
+            x = w[i] * data[t]
+            for c in range(q):
+                acc[c] += x * R[i, c]
+        for c in range(q):
+            out[j, c] = acc[c] / scale[j]
+
+
 @njit(cache=True)
 def csc_xt_subset(data, indices, indptr, w, r, scale, cols):
     """``Σ_i w_i x̃_ij r_i`` for the columns ``cols`` only; r the full residual."""

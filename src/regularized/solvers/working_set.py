@@ -21,7 +21,7 @@ import numpy as np
 from ..design import DenseDesign, wants_full_gram
 from ..kernels.cd_gram import gram_cd, gram_times_sparse, gram_times_sparse_at
 from ..kernels.cd_sparse import (csc_cd, csc_residual, csc_xt_subset, csc_xt_weighted,
-                                 csc_xt_weighted2)
+                                 csc_xt_weighted2, csc_xt_weighted_multi)
 from ..kernels.gap import enet_primal_dual, penalty_value
 
 ANDERSON_K = 5
@@ -180,6 +180,31 @@ class GramInner:
         bc = bg @ self.c_full
         return (bg, self.c_full - q, self.yy - 2.0 * bc + bg @ q, self.yy - bc)
 
+    def beta_dual_copy(self):
+        return self._to_global(self.beta_dual[:self.m])
+
+    def exact_pass_many(self, pairs):
+        """Exact triples for several ``(β, β_dual)`` pairs (global) in one pass over X.
+
+        Returns one list ``[primal triple, dual triple]`` per pair; the last
+        pair's β becomes the reference of ``bound_pass``.
+        """
+        m = self.m
+        B = np.column_stack([b[self.E] for pair in pairs for b in pair])
+        R_t = self.y_t[:, None] - self.XE[:, :m] @ B      # √w ⊙ r per column
+        safe = np.where(self.sw > 0, self.sw, 1.0)
+        Gm = self.design.xt_weighted_matrix(R_t / safe[:, None])
+        out = []
+        for a, pair in enumerate(pairs):
+            triples = []
+            for c, b in zip((2 * a, 2 * a + 1), pair):
+                triples.append((b, Gm[:, c], float(R_t[:, c] @ R_t[:, c]),
+                                float(R_t[:, c] @ self.y_t)))
+            out.append(triples)
+        self.ref.g = Gm[:, 2 * (len(pairs) - 1)].copy()
+        self.beta_ref[:m] = pairs[-1][0][self.E]
+        return out
+
     def dual_candidates(self):
         """The dual candidate's triple when it differs from β (lazy mode)."""
         cands = self._candidates()
@@ -288,6 +313,33 @@ class SparseInner:
 
     def exact_set(self, ws):
         return ws
+
+    def beta_dual_copy(self):
+        return self.beta_dual_global.copy()
+
+    def exact_pass_many(self, pairs):
+        """As ``GramInner.exact_pass_many``: one pass over X for every residual."""
+        d = self.design
+        n = d.n_samples
+        q = 2 * len(pairs)
+        R = np.empty((n, q))
+        r_raw = np.empty(n)
+        for a, pair in enumerate(pairs):
+            for c, b in zip((2 * a, 2 * a + 1), pair):
+                support = np.flatnonzero(b).astype(np.int64)
+                off = csc_residual(d.data, d.indices, d.indptr, self.y_c, d.mean, d.scale,
+                                   b, support, r_raw)
+                R[:, c] = r_raw + off
+        Gm = np.empty((d.n_features, q))
+        csc_xt_weighted_multi(d.data, d.indices, d.indptr, d.w, R, d.scale, Gm)
+        out = []
+        WR = d.w[:, None] * R
+        for a, pair in enumerate(pairs):
+            out.append([(b, Gm[:, c], float(WR[:, c] @ R[:, c]), float(WR[:, c] @ self.y_c))
+                        for c, b in zip((2 * a, 2 * a + 1), pair)])
+        self.ref.g = Gm[:, q - 2].copy()
+        self.r_ref = R[:, q - 2].copy()
+        return out
 
     def bound_pass(self, ws):
         if self.r_ref is None:
@@ -435,6 +487,13 @@ def solve_alpha(inner, l1, l2, positive, ws, usable, tol, max_epochs, proj=None)
                                   max(max_epochs - epochs, 1)), 1)
 
 
+# Speculative batches: up to this many alphas are solved on their working sets
+# before one pass over X certifies them all (a pass reads X once whatever the
+# number of residuals, so this divides the passes — the cost that dominates
+# wide and sparse designs — by the batch size).
+MAX_BATCH = 16
+
+
 def enet_path_cd(design, y_c, alphas, l1_ratio, penalty_factor, positive, tol,
                  max_iter, g_null, progress=None):
     """Solve every alpha in decreasing order with warm starts.
@@ -449,6 +508,11 @@ def enet_path_cd(design, y_c, alphas, l1_ratio, penalty_factor, positive, tol,
     -------
     dict with ``coef`` (k, p) on the centred/scaled features, ``gap`` (k,)
     relative duality gaps, ``n_iter`` (k,) epochs, ``primal`` (k,) in sum scale.
+
+    Where a pass over X is expensive (sparse X, or dense X without the full
+    Gram), alphas are solved in speculative batches: each on its working set,
+    then one pass certifies the batch; the first alpha that fails is re-solved
+    with its KKT violators and the batch restarts after it.
     """
     n, p = design.n_samples, design.n_features
     inner = make_inner(design, y_c)
@@ -459,35 +523,93 @@ def enet_path_cd(design, y_c, alphas, l1_ratio, penalty_factor, positive, tol,
     gaps = np.zeros(k)
     n_iter = np.zeros(k, dtype=np.int64)
     primals = np.zeros(k)
-    g_prev = g_null
-    l1_prev = None
-    ever = unpenalized.copy()
+    state = {"g": g_null, "l1": None, "ever": unpenalized.copy()}
     proj = UnpenalizedProjection(design, y_c, unpenalized) if unpenalized.size else None
-    for i, alpha in enumerate(alphas):
-        l1 = n * alpha * l1_ratio * penalty_factor
-        l2 = n * alpha * (1.0 - l1_ratio) * penalty_factor
-        score = g_prev if positive else np.abs(g_prev)
-        # Sequential strong rule; at the first alpha, compare with itself.
-        threshold = 2.0 * l1 - (l1_prev if l1_prev is not None else l1)
-        strong = np.flatnonzero((score >= threshold) & usable)
-        ws = np.union1d(ever, strong).astype(np.int64)
+    batched = not inner.lazy_dual
+
+    def penalties(alpha):
+        return (n * alpha * l1_ratio * penalty_factor,
+                n * alpha * (1.0 - l1_ratio) * penalty_factor)
+
+    def prepare(i, speculative=False):
+        """Working set (strong rule from the last exact gradient) and warm start."""
+        l1, l2 = penalties(alphas[i])
+        score = state["g"] if positive else np.abs(state["g"])
+        # Sequential strong rule: keep j if |g_j| ≥ 2·l1(α_i) − l1(α_{i−1}).
+        l1_prev = penalties(alphas[i - 1])[0] if i > 0 else l1
+        keep = (score >= 2.0 * l1 - l1_prev) & usable
+        keep[state["ever"]] = False
+        strong = np.flatnonzero(keep)
+        if speculative:
+            # In a speculative batch g is the last certified gradient, a few
+            # alphas old, so the rule lets in far too many features; features
+            # enter the lasso path a few at a time, so only the likeliest are
+            # added (the certificate catches any other).
+            cap = max(10, len(state["ever"]) // 10)
+            if strong.size > cap:
+                ratio = score[strong] / np.maximum(l1[strong], 1e-300)
+                strong = strong[np.argsort(-ratio)[:cap]]
+        ws = np.union1d(state["ever"], strong).astype(np.int64)
         if i >= 2:
             # Warm start on the path's secant: the lasso path is piecewise linear
             # in alpha, so extrapolating the last step saves epochs. A sign change
             # is cut at zero, where the coefficient would leave the active set.
-            step = (alphas[i - 1] - alpha) / (alphas[i - 2] - alphas[i - 1])
+            step = (alphas[i - 1] - alphas[i]) / (alphas[i - 2] - alphas[i - 1])
             guess = coefs[i - 1] + step * (coefs[i - 1] - coefs[i - 2])
             guess[np.sign(guess) != np.sign(coefs[i - 1])] = 0.0
             inner.set_beta(guess)
-        epochs, rel_gap, primal, g, ws = solve_alpha(inner, l1, l2, positive, ws,
-                                                     usable, tol, max_iter, proj)
-        beta = inner.beta_global
+        return l1, l2, ws
+
+    def record(i, beta, rel_gap, primal, epochs, g, l1):
         coefs[i] = beta
         gaps[i] = rel_gap
         n_iter[i] = epochs
         primals[i] = primal
-        ever = np.union1d(ever, np.flatnonzero(beta)).astype(np.int64)
-        g_prev, l1_prev = g, l1
+        state["ever"] = np.union1d(state["ever"], np.flatnonzero(beta)).astype(np.int64)
+        state["g"], state["l1"] = g, l1
         if progress is not None:
             progress(i)
+
+    def sequential(i, l1, l2, ws, epochs=0):
+        e, rel_gap, primal, g, ws = solve_alpha(inner, l1, l2, positive, ws, usable, tol,
+                                                max(max_iter - epochs, 1), proj)
+        record(i, inner.beta_global.copy(), rel_gap, primal, epochs + e, g, l1)
+
+    i = 0
+    batch = 1
+    while i < k:
+        if not batched or batch == 1:
+            l1, l2, ws = prepare(i)
+            sequential(i, l1, l2, ws)
+            i += 1
+            batch = min(2 * batch, MAX_BATCH) if batched else 1
+            continue
+        snaps = []
+        for j in range(i, min(k, i + batch)):
+            l1, l2, ws = prepare(j, speculative=j > i)
+            e = inner.solve(ws, l1, l2, positive, 0.3 * tol, max_iter)
+            beta = inner.beta_global.copy()
+            coefs[j] = beta                    # speculative, for the next secant
+            snaps.append((j, l1, l2, ws, max(e, 1), beta, inner.beta_dual_copy()))
+        cands = inner.exact_pass_many([(s[5], s[6]) for s in snaps])
+        failed = None
+        for snap, pair in zip(snaps, cands):
+            j, l1, l2, ws, e, beta, _ = snap
+            primal, dual = _certificate(pair, l1, l2, positive, lambda c: c[1], proj)
+            rel_gap = max(primal - dual, 0.0) / primal if primal > 0.0 else 0.0
+            if rel_gap > tol:
+                failed = snap
+                break
+            record(j, beta, rel_gap, primal, e, pair[0][1], l1)
+        if failed is None:
+            i = snaps[-1][0] + 1
+            batch = min(2 * batch, MAX_BATCH)
+            continue
+        # Re-solve the first uncertified alpha from its own solution, adding its
+        # KKT violators; the batch restarts small after it.
+        j, l1, l2, ws, e, beta, _ = failed
+        inner.set_beta(beta)
+        sequential(j, l1, l2, ws, e)
+        i = j + 1
+        batch = 1
     return {"coef": coefs, "gap": gaps, "n_iter": n_iter, "primal": primals}

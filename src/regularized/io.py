@@ -1,0 +1,1097 @@
+"""Tables in, models out: CSV/Parquet reading, preprocessing, fitting a table, model files.
+
+- :func:`read_table` reads CSV (also ``.csv.gz``, ``.tsv``) or Parquet with pandas/pyarrow.
+- :class:`Preprocessor` turns a raw table into the numeric design the estimators take, and
+  does it the same way at prediction time: numeric columns as they are, categorical (text,
+  boolean, pandas category) columns one-hot encoded on the levels seen in training (an
+  unseen level gives zeros in every column of its group, with a note), constant columns
+  dropped (with a note), missing values an error unless ``impute="mean"``/``"median"``
+  (numeric columns; categorical ones take their most frequent level).
+- :func:`fit_table` fits a cross-validated model on a table: the family follows from the
+  target unless given (numbers → gaussian, two classes → binomial, more → multinomial).
+- :class:`Model` is the fitted estimator with its preprocessing; :func:`save` writes it (or
+  a bare fitted estimator) to one versioned file and :func:`load` reads it back.
+
+Model files
+-----------
+A zip archive (numpy's ``.npz`` layout) holding ``regularized-model.json`` (UTF-8 JSON: the
+format name ``"regularized-model"``, ``format_version``, the estimator's class and
+parameters, its fitted scalars, the preprocessing, the family, classes and feature names)
+and one ``.npy`` file per numeric array (``coef_``, ``intercept_``, …). Loading never
+unpickles and never imports or calls anything named in the file: the estimator class must
+be one of :mod:`regularized.estimators`, arrays must be numeric and are read with
+``allow_pickle=False``. A SHA-256 of the metadata and every array, stored in the metadata,
+detects a corrupt, truncated or edited file (it is a checksum, not a signature: whoever can
+write the file can recompute it). A file from a newer format version is refused with a
+message saying so. Every such problem is a ``ValueError`` with a one-line message.
+
+pandas (and pyarrow for Parquet) are imported when first needed, as are the estimators, so
+``import regularized.io`` stays light.
+"""
+import datetime as _dt
+import hashlib
+import io as _io
+import json
+import math
+import numbers
+import os
+import zipfile
+
+import numpy as np
+
+__all__ = ["FAMILIES", "PENALTIES", "Model", "Preprocessor", "fit_table", "infer_family",
+           "load", "path_frame", "read_table", "save"]
+
+FORMAT_NAME = "regularized-model"
+FORMAT_VERSION = 1
+METADATA_MEMBER = "regularized-model.json"
+ARRAY_PREFIX = "arrays/"
+# Guards against a hostile archive (zip bomb): more than this, uncompressed, is refused.
+MAX_MODEL_BYTES = 2 * 2 ** 30
+MAX_MEMBERS = 10_000
+
+FAMILIES = ("gaussian", "binomial", "multinomial", "poisson")
+PENALTIES = ("l1", "l2", "elasticnet")
+IMPUTE = (None, "mean", "median")
+# A categorical column with more levels than this is refused (an identifier or free text).
+MAX_CATEGORIES = 1000
+# Classification grids stop at alpha_max·1e-2 by default: below that, separable data
+# sends coefficients to infinity and the path spends its time proving it.
+CLASSIFICATION_ALPHA_MIN_RATIO = 1e-2
+
+_LOSSES = {"gaussian": "squared", "binomial": "logistic", "multinomial": "multinomial",
+           "poisson": "poisson"}
+_SCORE_NAMES = {
+    ("mse", None): "mean squared error", ("mae", None): "mean absolute error",
+    ("r2", None): "1 − R²", ("deviance", "gaussian"): "mean squared error",
+    ("deviance", "binomial"): "binomial deviance",
+    ("deviance", "multinomial"): "multinomial deviance",
+    ("deviance", "poisson"): "Poisson deviance",
+    ("misclassification", None): "misclassification rate", ("auc", None): "1 − AUC",
+}
+
+
+def _pandas():
+    try:
+        import pandas as pd
+    except ImportError as exc:                                    # pragma: no cover
+        raise ImportError("reading tables needs pandas: pip install 'regularized[io]'") \
+            from exc
+    return pd
+
+
+def score_name(scoring, family=None):
+    """A readable name for a CV scoring (``"mse"`` → ``"mean squared error"``)."""
+    return _SCORE_NAMES.get((scoring, family)) or _SCORE_NAMES.get((scoring, None)) \
+        or str(scoring)
+
+
+# ---------------------------------------------------------------------------------------
+# reading tables
+# ---------------------------------------------------------------------------------------
+def read_table(path):
+    """A pandas DataFrame from a CSV (``.csv``, ``.csv.gz``, ``.txt``), TSV (``.tsv``) or
+    Parquet (``.parquet``, ``.pq``) file.
+
+    Raises ``ValueError`` (one line) for an unknown extension, an unreadable or empty file,
+    and ``FileNotFoundError`` for a missing one.
+    """
+    pd = _pandas()
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no such file: {path}")
+    if os.path.isdir(path):
+        raise ValueError(f"{path} is a directory, not a data file")
+    lower = path.lower()
+    try:
+        if lower.endswith((".parquet", ".pq")):
+            try:
+                import pyarrow  # noqa: F401
+            except ImportError as exc:                            # pragma: no cover
+                raise ImportError("reading Parquet needs pyarrow: pip install "
+                                  "'regularized[io]'") from exc
+            frame = pd.read_parquet(path)
+        elif lower.endswith((".csv", ".csv.gz", ".txt")):
+            frame = pd.read_csv(path)
+        elif lower.endswith((".tsv", ".tsv.gz")):
+            frame = pd.read_csv(path, sep="\t")
+        else:
+            raise ValueError(f"cannot tell the format of {path}: name it .csv, .tsv or "
+                             ".parquet")
+    except (ImportError, ValueError) as exc:
+        if isinstance(exc, ValueError) and str(exc).startswith("cannot tell"):
+            raise
+        if isinstance(exc, ImportError):
+            raise
+        raise ValueError(f"could not read {path}: {_one_line(exc)}") from exc
+    except Exception as exc:  # parser and Arrow errors have many types
+        raise ValueError(f"could not read {path}: {_one_line(exc)}") from exc
+    if frame.shape[1] == 0 or frame.shape[0] == 0:
+        raise ValueError(f"{path} has no data rows")
+    frame.columns = [str(c) for c in frame.columns]
+    duplicated = frame.columns[frame.columns.duplicated()]
+    if len(duplicated):
+        raise ValueError(f"{path} has duplicated column names: {', '.join(duplicated)}")
+    return frame
+
+
+def _one_line(exc):
+    text = " ".join(str(exc).split())
+    return text if text else type(exc).__name__
+
+
+def _row_list(mask, limit=5):
+    rows = np.flatnonzero(np.asarray(mask))
+    shown = ", ".join(str(r + 1) for r in rows[:limit])
+    return shown + (", …" if rows.size > limit else "")
+
+
+# ---------------------------------------------------------------------------------------
+# preprocessing
+# ---------------------------------------------------------------------------------------
+class Preprocessor:
+    """From a raw table to the numeric design matrix, the same way at fit and predict time.
+
+    Fitted on the training table's feature columns, it records for each column its kind
+    (``"numeric"`` or ``"categorical"``: text, boolean and pandas category columns), the
+    levels of a categorical column (compared as strings), the value that fills its missing
+    entries (with ``impute``) and whether it was dropped as constant.
+
+    Parameters
+    ----------
+    impute : None (missing feature values are an error), "mean" or "median" (numeric
+        columns; categorical columns take their most frequent level).
+
+    Attributes (after ``fit``)
+    --------------------------
+    columns_ : list of dicts, one per input column: ``name``, ``kind``, ``dropped`` (None or
+        the reason), ``fill`` (None or the imputed value), ``levels`` (categorical).
+    feature_names_ : names of the design's columns: a numeric column's name, or
+        ``"column=level"`` for a one-hot column.
+    notes_ : what fitting did that the user should know (dropped columns, imputations).
+    """
+
+    def __init__(self, impute=None):
+        self.impute = impute
+
+    # -- fitting -----------------------------------------------------------------------
+    def fit(self, frame):
+        pd = _pandas()
+        if self.impute not in IMPUTE:
+            raise ValueError(f"impute must be None, 'mean' or 'median', got {self.impute!r}")
+        if frame.shape[1] == 0:
+            raise ValueError("there are no feature columns")
+        self.columns_ = []
+        self.notes_ = []
+        for name in frame.columns:
+            s = frame[name]
+            spec = {"name": str(name), "kind": None, "dropped": None, "fill": None,
+                    "levels": None}
+            missing = s.isna()
+            n_missing = int(missing.sum())
+            if pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_timedelta64_dtype(s):
+                raise ValueError(f"column {name!r} holds dates or times; convert it to "
+                                 "numbers or leave it out (--drop)")
+            if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+                spec["kind"] = "numeric"
+                values = s.to_numpy(dtype=np.float64, na_value=np.nan)
+                if np.isinf(values).any():
+                    raise ValueError(f"column {name!r} has infinite values (rows "
+                                     f"{_row_list(np.isinf(values))})")
+                present = values[~np.isnan(values)]
+                if present.size == 0:
+                    spec["dropped"] = "all values missing"
+                elif np.all(present == present[0]):
+                    spec["dropped"] = f"constant ({present[0]:g})"
+                elif n_missing:
+                    self._check_impute(name, missing)
+                    fill = float(np.mean(present) if self.impute == "mean"
+                                 else np.median(present))
+                    spec["fill"] = fill
+                    self.notes_.append(f"column {name!r}: {n_missing} missing value(s) "
+                                       f"imputed with the {self.impute} {fill:g}")
+            else:
+                spec["kind"] = "categorical"
+                text = _as_text(s, missing)
+                levels = sorted(set(text[~missing.to_numpy()]))
+                if len(levels) == 0:
+                    spec["dropped"] = "all values missing"
+                elif len(levels) == 1:
+                    spec["dropped"] = f"constant ({levels[0]!r})"
+                elif len(levels) > MAX_CATEGORIES:
+                    raise ValueError(f"column {name!r} has {len(levels)} distinct text values "
+                                     "(an identifier or free text?); leave it out (--drop)")
+                else:
+                    spec["levels"] = levels
+                    if n_missing:
+                        self._check_impute(name, missing)
+                        counts = pd.Series(text[~missing.to_numpy()]).value_counts()
+                        top = counts[counts == counts.max()].index
+                        fill = sorted(top)[0]
+                        spec["fill"] = fill
+                        self.notes_.append(f"column {name!r}: {n_missing} missing value(s) "
+                                           f"imputed with its most frequent level {fill!r}")
+            if spec["dropped"]:
+                self.notes_.append(f"dropped column {name!r}: {spec['dropped']}")
+            self.columns_.append(spec)
+        self.feature_names_ = self._feature_names()
+        if not self.feature_names_:
+            raise ValueError("no usable feature columns left (every column is constant or "
+                             "empty)")
+        return self
+
+    def _check_impute(self, name, missing):
+        if self.impute is None:
+            raise ValueError(
+                f"column {name!r} has {int(missing.sum())} missing value(s) (rows "
+                f"{_row_list(missing)}); fill or drop them, or impute them with "
+                "--impute mean|median (impute='mean'|'median' in Python)")
+
+    def _feature_names(self):
+        names = []
+        for spec in self.columns_:
+            if spec["dropped"]:
+                continue
+            if spec["kind"] == "numeric":
+                names.append(spec["name"])
+            else:
+                names.extend(f"{spec['name']}={level}" for level in spec["levels"])
+        return names
+
+    # -- transforming ------------------------------------------------------------------
+    @property
+    def input_columns(self):
+        """The input columns the transform reads (dropped ones excluded)."""
+        return [c["name"] for c in self.columns_ if not c["dropped"]]
+
+    def transform(self, frame, *, notes=None):
+        """The (n, n_features) float64 design of ``frame``.
+
+        ``frame`` must have every input column that was not dropped (others are ignored).
+        ``notes``, a list, collects one line per column with levels unseen in training.
+        """
+        _check_fitted(self)
+        pd = _pandas()
+        absent = [c for c in self.input_columns if c not in frame.columns]
+        if absent:
+            raise ValueError("the data lacks column(s) the model needs: "
+                             + ", ".join(repr(c) for c in absent))
+        n = frame.shape[0]
+        blocks = []
+        for spec in self.columns_:
+            if spec["dropped"]:
+                continue
+            name = spec["name"]
+            s = frame[name]
+            missing = s.isna().to_numpy()
+            if spec["kind"] == "numeric":
+                if pd.api.types.is_bool_dtype(s):
+                    values = s.to_numpy(dtype=np.float64)
+                else:
+                    converted = pd.to_numeric(s, errors="coerce")
+                    values = converted.to_numpy(dtype=np.float64, na_value=np.nan)
+                    bad = np.isnan(values) & ~missing
+                    if bad.any():
+                        first = s[bad].iloc[0]
+                        raise ValueError(f"column {name!r} must be numeric, but row "
+                                         f"{np.flatnonzero(bad)[0] + 1} holds {first!r}")
+                if np.isinf(values).any():
+                    raise ValueError(f"column {name!r} has infinite values (rows "
+                                     f"{_row_list(np.isinf(values))})")
+                if missing.any():
+                    if spec["fill"] is None:
+                        raise ValueError(
+                            f"column {name!r} has {int(missing.sum())} missing value(s) "
+                            f"(rows {_row_list(missing)}) and the model was fitted without "
+                            "imputation; fill or drop them")
+                    values = np.where(missing, spec["fill"], values)
+                blocks.append(values[:, None])
+            else:
+                text = _as_text(s, pd.Series(missing))
+                if missing.any():
+                    if spec["fill"] is None:
+                        raise ValueError(
+                            f"column {name!r} has {int(missing.sum())} missing value(s) "
+                            f"(rows {_row_list(missing)}) and the model was fitted without "
+                            "imputation; fill or drop them")
+                    text = np.where(missing, spec["fill"], text)
+                levels = spec["levels"]
+                lookup = {level: k for k, level in enumerate(levels)}
+                codes = np.array([lookup.get(v, -1) for v in text], dtype=np.int64)
+                onehot = np.zeros((n, len(levels)))
+                seen = codes >= 0
+                onehot[np.flatnonzero(seen), codes[seen]] = 1.0
+                if not seen.all() and notes is not None:
+                    unseen = sorted(set(text[~seen]))
+                    shown = ", ".join(repr(u) for u in unseen[:5]) + (
+                        ", …" if len(unseen) > 5 else "")
+                    notes.append(f"column {name!r}: {int((~seen).sum())} row(s) with levels "
+                                 f"not seen in training ({shown}) get zeros in every "
+                                 f"{name}=… column")
+                blocks.append(onehot)
+        return np.hstack(blocks) if blocks else np.empty((n, 0))
+
+    def fit_transform(self, frame):
+        return self.fit(frame).transform(frame)
+
+    # -- model files -------------------------------------------------------------------
+    def to_dict(self):
+        _check_fitted(self)
+        return {"impute": self.impute, "columns": self.columns_, "notes": self.notes_}
+
+    @classmethod
+    def from_dict(cls, data):
+        try:
+            pre = cls(impute=data["impute"])
+            if pre.impute not in IMPUTE:
+                raise ValueError(f"unknown impute {pre.impute!r}")
+            columns = []
+            for c in data["columns"]:
+                spec = {"name": str(c["name"]), "kind": c["kind"], "dropped": c["dropped"],
+                        "fill": c["fill"], "levels": c["levels"]}
+                if spec["kind"] not in ("numeric", "categorical"):
+                    raise ValueError(f"unknown column kind {spec['kind']!r}")
+                if spec["kind"] == "categorical" and not spec["dropped"]:
+                    if not isinstance(spec["levels"], list) or not all(
+                            isinstance(v, str) for v in spec["levels"]):
+                        raise ValueError("bad levels")
+                    spec["levels"] = list(spec["levels"])
+                if spec["fill"] is not None and not isinstance(spec["fill"], (str, float, int)):
+                    raise ValueError("bad fill value")
+                columns.append(spec)
+            pre.columns_ = columns
+            pre.notes_ = [str(n) for n in data.get("notes", [])]
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"bad preprocessing record: {_one_line(exc)}") from exc
+        pre.feature_names_ = pre._feature_names()
+        return pre
+
+    def __repr__(self):
+        if not hasattr(self, "columns_"):
+            return f"Preprocessor(impute={self.impute!r})"
+        return (f"Preprocessor(impute={self.impute!r}, columns={len(self.columns_)}, "
+                f"features={len(self.feature_names_)})")
+
+
+def _check_fitted(pre):
+    if not hasattr(pre, "columns_"):
+        raise ValueError("this Preprocessor is not fitted yet; call fit first")
+
+
+def _as_text(s, missing):
+    """Non-missing values as strings (so 1 and "1" match); missing ones as ""."""
+    values = s.to_numpy(dtype=object)
+    miss = np.asarray(missing)
+    return np.array(["" if m else str(v) for v, m in zip(values, miss)], dtype=object)
+
+
+# ---------------------------------------------------------------------------------------
+# family and target
+# ---------------------------------------------------------------------------------------
+def infer_family(y):
+    """(family, reason) for a target Series: numbers → gaussian, two classes → binomial,
+    more → multinomial.
+
+    A numeric target with exactly two distinct values counts as two classes. Poisson is
+    never inferred (counts are numbers too): ask for it.
+    """
+    pd = _pandas()
+    y = pd.Series(y).dropna()
+    n_distinct = int(y.nunique())
+    if n_distinct < 2:
+        raise ValueError(f"the target has {n_distinct} distinct value(s); nothing to learn")
+    numeric = pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y)
+    if n_distinct == 2:
+        levels = ", ".join(repr(v) for v in sorted(y.unique().tolist(), key=str))
+        return "binomial", f"the target has two classes ({levels})"
+    if numeric:
+        return "gaussian", "the target is numeric"
+    return "multinomial", f"the target has {n_distinct} classes"
+
+
+def _target_array(y, family, target):
+    pd = _pandas()
+    if family in ("gaussian", "poisson"):
+        if not pd.api.types.is_numeric_dtype(y) or pd.api.types.is_bool_dtype(y):
+            example = y.dropna().iloc[0] if y.notna().any() else None
+            raise ValueError(f"family {family!r} needs a numeric target; {target!r} holds "
+                             f"values like {example!r}")
+        values = y.to_numpy(dtype=np.float64)
+        if np.isinf(values).any():
+            raise ValueError(f"the target {target!r} has infinite values")
+        if family == "poisson" and (values < 0).any():
+            raise ValueError(f"family 'poisson' needs counts ≥ 0; {target!r} has negative "
+                             "values")
+        return values
+    n_classes = int(y.nunique())
+    if family == "binomial" and n_classes != 2:
+        raise ValueError(f"family 'binomial' needs a target with two classes; {target!r} "
+                         f"has {n_classes} (use --family multinomial)")
+    if n_classes < 2:
+        raise ValueError(f"the target {target!r} has a single class")
+    if pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y):
+        values = y.to_numpy()
+        if np.all(values == np.round(values)):
+            return values.astype(np.int64)
+        return values
+    return np.array([str(v) for v in y.to_numpy(dtype=object)], dtype=object)
+
+
+class Prepared:
+    """The pieces :func:`prepare_table` returns: ``X``, ``y``, ``preprocessor``, ``family``,
+    ``family_reason`` (None when the family was given), ``notes``, ``target``."""
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+    @property
+    def feature_names(self):
+        return self.preprocessor.feature_names_
+
+
+def prepare_table(frame, target, *, family=None, impute=None, drop=()):
+    """Split a raw table into the design ``X`` and target ``y``, fitting the preprocessing.
+
+    Rows with a missing target are dropped (with a note); the family is inferred from the
+    target when not given; ``drop`` names columns to leave out.
+    """
+    pd = _pandas()
+    if target is None:
+        raise ValueError("name the target column (--target COL)")
+    if target not in frame.columns:
+        shown = ", ".join(list(frame.columns)[:20]) + (", …" if frame.shape[1] > 20 else "")
+        raise ValueError(f"no column {target!r} in the data; its columns are: {shown}")
+    drop = [d for d in (drop or ()) if d]
+    unknown = [d for d in drop if d not in frame.columns]
+    if unknown:
+        raise ValueError("cannot drop unknown column(s): " + ", ".join(map(repr, unknown)))
+    if target in drop:
+        raise ValueError(f"the target {target!r} cannot be dropped")
+    if family is not None and family not in FAMILIES:
+        raise ValueError(f"family must be one of {', '.join(FAMILIES)}; got {family!r}")
+    notes = []
+    missing = frame[target].isna().to_numpy()
+    if missing.all():
+        raise ValueError(f"every value of the target {target!r} is missing")
+    if missing.any():
+        notes.append(f"dropped {int(missing.sum())} row(s) with a missing target {target!r} "
+                     f"(rows {_row_list(missing)})")
+        frame = frame.loc[~missing]
+    y_series = frame[target]
+    reason = None
+    if family is None:
+        family, reason = infer_family(y_series)
+    y = _target_array(y_series, family, target)
+    features = frame.drop(columns=[target, *drop])
+    if features.shape[1] == 0:
+        raise ValueError("there are no feature columns besides the target")
+    pre = Preprocessor(impute=impute).fit(features)
+    notes.extend(pre.notes_)
+    X = pre.transform(features)
+    if X.shape[0] < 3:
+        raise ValueError(f"only {X.shape[0]} usable row(s); need at least 3")
+    del pd
+    return Prepared(X=X, y=y, preprocessor=pre, family=family, family_reason=reason,
+                    notes=notes, target=target)
+
+
+# ---------------------------------------------------------------------------------------
+# the fitted model: estimator + preprocessing
+# ---------------------------------------------------------------------------------------
+class Model:
+    """A fitted estimator together with the preprocessing of its raw table.
+
+    ``predict(frame)`` preprocesses a raw table (pandas DataFrame with the training
+    columns) exactly as in training, then predicts. :func:`save` writes it to one file and
+    :func:`load` reads it back; ``regularized predict`` uses the same code.
+
+    Attributes
+    ----------
+    estimator : the fitted estimator (``LassoCV``, ``LogisticRegressionCV``, …).
+    preprocessor : the fitted :class:`Preprocessor`.
+    family : "gaussian", "binomial", "multinomial" or "poisson".
+    target : the target column's name.
+    info : dict: penalty, l1_ratio, selection, alpha (the chosen alpha on the path scale of
+        DESIGN §1), alpha_min, alpha_1se, cv_score, cv_se, scoring, n_folds, n_samples,
+        family_reason, notes.
+    feature_scale : (n_features,) standard deviations of the design's columns in the
+        training data (to read coefficients per standard deviation).
+    """
+
+    def __init__(self, estimator, preprocessor, *, family, target=None, info=None,
+                 feature_scale=None):
+        self.estimator = estimator
+        self.preprocessor = preprocessor
+        self.family = family
+        self.target = target
+        self.info = dict(info or {})
+        self.feature_scale = None if feature_scale is None else np.asarray(feature_scale,
+                                                                           dtype=np.float64)
+
+    @property
+    def feature_names(self):
+        return list(self.preprocessor.feature_names_)
+
+    @property
+    def coef_(self):
+        return self.estimator.coef_
+
+    @property
+    def intercept_(self):
+        return self.estimator.intercept_
+
+    @property
+    def classes_(self):
+        return getattr(self.estimator, "classes_", None)
+
+    @property
+    def coef_matrix(self):
+        """Coefficients as (n_outputs, n_features): one row, or one per class
+        (multinomial)."""
+        return np.atleast_2d(np.asarray(self.estimator.coef_, dtype=np.float64))
+
+    def selected_features(self):
+        """Names of the features with a non-zero coefficient (in any class)."""
+        nonzero = np.any(self.coef_matrix != 0, axis=0)
+        return [name for name, keep in zip(self.feature_names, nonzero) if keep]
+
+    def transform(self, frame, *, notes=None):
+        """The design matrix of a raw table (see :meth:`Preprocessor.transform`)."""
+        return self.preprocessor.transform(frame, notes=notes)
+
+    def predict(self, frame):
+        """Predictions for a raw table: the mean (gaussian, Poisson) or the class."""
+        return self.estimator.predict(self.transform(frame))
+
+    def predict_proba(self, frame):
+        """Class probabilities (binomial, multinomial), columns in ``classes_`` order."""
+        if self.classes_ is None:
+            raise ValueError(f"a {self.family} model has no class probabilities")
+        return self.estimator.predict_proba(self.transform(frame))
+
+    def predict_frame(self, frame, *, notes=None):
+        """A DataFrame of predictions for a raw table: ``prediction`` and, for classifiers,
+        ``probability_<class>`` per class (what ``regularized predict`` writes)."""
+        pd = _pandas()
+        X = self.transform(frame, notes=notes)
+        out = pd.DataFrame(index=frame.index)
+        out["prediction"] = self.estimator.predict(X)
+        if self.classes_ is not None:
+            proba = self.estimator.predict_proba(X)
+            for k, cls in enumerate(self.classes_):
+                out[f"probability_{cls}"] = proba[:, k]
+        return out.reset_index(drop=True)
+
+    def __repr__(self):
+        return (f"Model({type(self.estimator).__name__}, family={self.family!r}, "
+                f"target={self.target!r}, features={len(self.feature_names)})")
+
+
+def _build_estimator(family, l1_ratio, *, cv, selection, standardize, n_alphas,
+                     alpha_min_ratio, random_state, tol):
+    from .estimators import (ElasticNetCV, LassoCV, LogisticRegressionCV,
+                             PoissonRegressorCV, RidgeCV)
+
+    common = dict(cv=cv, selection=selection, standardize=standardize,
+                  random_state=random_state)
+    if tol is not None:
+        common["tol"] = tol
+    if family == "gaussian":
+        if l1_ratio == 1.0:
+            return LassoCV(alphas=n_alphas, eps=alpha_min_ratio, **common)
+        if l1_ratio == 0.0:
+            return RidgeCV(scoring="mse", **common)        # alphas set from the data
+        return ElasticNetCV(l1_ratio=l1_ratio, alphas=n_alphas, eps=alpha_min_ratio,
+                            **common)
+    if family in ("binomial", "multinomial"):
+        return LogisticRegressionCV(Cs=n_alphas, l1_ratios=l1_ratio, eps=alpha_min_ratio,
+                                    **common)
+    return PoissonRegressorCV(l1_ratio=l1_ratio, alphas=n_alphas, eps=alpha_min_ratio,
+                              **common)
+
+
+def penalty_l1_ratio(penalty, l1_ratio=None):
+    """The l1_ratio of a penalty name: l1 → 1, l2 → 0, elasticnet → ``l1_ratio`` (0.5)."""
+    if penalty not in PENALTIES:
+        raise ValueError(f"penalty must be one of {', '.join(PENALTIES)}; got {penalty!r}")
+    if penalty == "elasticnet":
+        ratio = 0.5 if l1_ratio is None else float(l1_ratio)
+        if not 0.0 <= ratio <= 1.0 or math.isnan(ratio):
+            raise ValueError(f"l1_ratio must be in [0, 1], got {l1_ratio!r}")
+        return ratio
+    if l1_ratio is not None:
+        raise ValueError(f"l1_ratio applies to the elasticnet penalty only (penalty is "
+                         f"{penalty!r})")
+    return 1.0 if penalty == "l1" else 0.0
+
+
+def grid_ratio(family, l1_ratio, shape, alpha_min_ratio=None):
+    """alpha_min / alpha_max of the grid: ``alpha_min_ratio``, or the engine's default
+    (1e-4 when n ≥ p, else 1e-2; 1e-2 for classes: below it separable data sends the
+    coefficients to infinity). For ridge (l1_ratio 0) the grid starts at glmnet's ridge
+    alpha_max, 1000× the lasso's (DESIGN §1), so the ratio is 1000× smaller and the grid
+    reaches the same small alphas as the lasso's."""
+    if alpha_min_ratio is None:
+        n, p = shape
+        if family in ("binomial", "multinomial"):
+            alpha_min_ratio = CLASSIFICATION_ALPHA_MIN_RATIO
+        else:
+            alpha_min_ratio = 1e-4 if n >= p else 1e-2
+        if l1_ratio == 0.0:
+            alpha_min_ratio *= 1e-3
+    alpha_min_ratio = float(alpha_min_ratio)
+    if not 0.0 < alpha_min_ratio < 1.0:
+        raise ValueError(f"alpha_min_ratio must be in (0, 1), got {alpha_min_ratio!r}")
+    return alpha_min_ratio
+
+
+def _ridge_grid(X, y, n_alphas, alpha_min_ratio, standardize):
+    """RidgeCV's alphas (scikit-learn's sum scale) on the path's default ridge grid."""
+    from .path import path
+
+    fit = path(X, y, l1_ratio=0.0, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+               standardize=standardize)
+    return fit.alphas * X.shape[0]
+
+
+def fit_prepared(prepared, *, penalty="l1", l1_ratio=None, cv=5, selection="min",
+                 standardize=True, n_alphas=100, alpha_min_ratio=None, random_state=0,
+                 tol=None):
+    """Fit the cross-validated estimator for ``prepared`` (see :func:`fit_table`)."""
+    import warnings
+
+    ratio = penalty_l1_ratio(penalty, l1_ratio)
+    if selection not in ("min", "1se"):
+        raise ValueError(f"selection must be 'min' or '1se', got {selection!r}")
+    cv = int(cv)
+    X, y, family = prepared.X, prepared.y, prepared.family
+    if cv < 2:
+        raise ValueError(f"cv needs at least 2 folds, got {cv}")
+    if cv > X.shape[0]:
+        raise ValueError(f"cv={cv} folds but only {X.shape[0]} rows")
+    if family in ("binomial", "multinomial"):
+        smallest = int(np.min(np.unique(y, return_counts=True)[1]))
+        if smallest < cv:
+            raise ValueError(f"the rarest class has {smallest} row(s), fewer than the "
+                             f"{cv} CV folds; use fewer folds (--cv)")
+    alpha_min_ratio = grid_ratio(family, ratio, X.shape, alpha_min_ratio)
+    estimator = _build_estimator(family, ratio, cv=cv, selection=selection,
+                                 standardize=standardize, n_alphas=int(n_alphas),
+                                 alpha_min_ratio=alpha_min_ratio, random_state=random_state,
+                                 tol=tol)
+    caught = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if family == "gaussian" and ratio == 0.0:
+            estimator.set_params(alphas=_ridge_grid(X, y, int(n_alphas), alpha_min_ratio,
+                                                    standardize))
+        estimator.fit(X, y)
+    notes = list(prepared.notes)
+    for message in _unique_warnings(caught):
+        notes.append(f"warning: {message}")
+    cvp = estimator.cv_path_
+    idx = cvp.index(selection)
+    coef = np.atleast_2d(estimator.coef_)
+    scale = X.std(axis=0)
+    info = {
+        "penalty": penalty, "l1_ratio": ratio, "selection": selection,
+        "alpha": float(cvp.alphas[idx]), "alpha_min": float(cvp.alpha_min),
+        "alpha_1se": float(cvp.alpha_1se), "cv_score": float(cvp.cvm[idx]),
+        "cv_se": float(cvp.cvsd[idx]), "scoring": str(cvp.scoring),
+        "score_name": score_name(cvp.scoring, family), "n_folds": int(cvp.n_folds),
+        "n_samples": int(X.shape[0]), "n_features": int(X.shape[1]),
+        "n_nonzero": int(np.count_nonzero(np.any(coef != 0, axis=0))),
+        "standardize": bool(standardize), "family_reason": prepared.family_reason,
+        "notes": notes, "random_state": random_state,
+    }
+    return Model(estimator, prepared.preprocessor, family=family, target=prepared.target,
+                 info=info, feature_scale=scale)
+
+
+def _unique_warnings(caught):
+    seen = []
+    for w in caught:
+        text = _one_line(w.message)
+        if "path stopped early" in text or "did not converge" in text:
+            text = text.split(":")[0]
+        if text not in seen:
+            seen.append(text)
+    return seen
+
+
+def fit_table(frame, target, *, family=None, penalty="l1", l1_ratio=None, cv=5,
+              selection="min", impute=None, drop=(), standardize=True, n_alphas=100,
+              alpha_min_ratio=None, random_state=0, tol=None):
+    """Fit a cross-validated regularized model on a raw table.
+
+    Parameters
+    ----------
+    frame : pandas DataFrame with the features and the target.
+    target : the target column's name.
+    family : "gaussian", "binomial", "multinomial", "poisson" or None (inferred: numbers →
+        gaussian, two classes → binomial, more → multinomial).
+    penalty : "l1" (lasso), "l2" (ridge) or "elasticnet" (with ``l1_ratio``, default 0.5).
+    cv : number of folds (shuffled with ``random_state``; stratified for classes).
+    selection : "min" (lowest mean CV error) or "1se" (the largest alpha within one standard
+        error of it).
+    impute, drop : see :func:`prepare_table`.
+    standardize : penalize the columns scaled to unit variance (glmnet's default);
+        coefficients are reported on the original scale.
+    n_alphas, alpha_min_ratio : the grid: ``n_alphas`` values from alpha_max down to
+        ``alpha_max·alpha_min_ratio`` (None: the engine's default, 1e-2 for classes).
+    tol : the solver's duality-gap tolerance (None: the estimator's default).
+
+    Returns
+    -------
+    Model
+    """
+    prepared = prepare_table(frame, target, family=family, impute=impute, drop=drop)
+    return fit_prepared(prepared, penalty=penalty, l1_ratio=l1_ratio, cv=cv,
+                        selection=selection, standardize=standardize, n_alphas=n_alphas,
+                        alpha_min_ratio=alpha_min_ratio, random_state=random_state, tol=tol)
+
+
+def path_frame(fitted_path, feature_names=None, classes=None):
+    """A regularization path as a DataFrame: one row per alpha with ``alpha``,
+    ``n_nonzero``, ``deviance_ratio``, ``gap``, the intercept(s) and one column per
+    coefficient (``class:feature`` for the multinomial loss)."""
+    pd = _pandas()
+    coef = np.asarray(fitted_path.coef)
+    p = coef.shape[-1]
+    names = list(feature_names) if feature_names is not None else [f"x{j}" for j in range(p)]
+    if len(names) != p:
+        raise ValueError(f"{len(names)} feature names for {p} coefficients")
+    data = {"alpha": fitted_path.alphas, "n_nonzero": fitted_path.n_nonzero,
+            "deviance_ratio": fitted_path.deviance_ratio, "gap": fitted_path.gap}
+    if coef.ndim == 3:
+        labels = list(classes) if classes is not None else list(range(coef.shape[1]))
+        for k, label in enumerate(labels):
+            data[f"{label}:intercept"] = np.asarray(fitted_path.intercept)[:, k]
+        for k, label in enumerate(labels):
+            for j, name in enumerate(names):
+                data[f"{label}:{name}"] = coef[:, k, j]
+    else:
+        data["intercept"] = fitted_path.intercept
+        for j, name in enumerate(names):
+            data[name] = coef[:, j]
+    return pd.DataFrame(data)
+
+
+# ---------------------------------------------------------------------------------------
+# model files
+# ---------------------------------------------------------------------------------------
+_SKIPPED_ATTRIBUTES = {"path_", "cv_path_", "cv_results_", "ic_path_", "mse_path_",
+                       "criterion_"}
+
+
+def _estimator_classes():
+    from . import estimators
+
+    return {name: getattr(estimators, name) for name in estimators.__all__}
+
+
+def _encode_value(value):
+    """A JSON-able form of a parameter or attribute value, or raise TypeError."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        value = float(value)
+        if math.isfinite(value):
+            return value
+        return {"__float__": repr(value)}
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "biuf":
+            return {"__ndarray__": value.tolist(), "dtype": value.dtype.str}
+        if value.dtype.kind in "OU":
+            items = value.tolist()
+            if all(isinstance(v, str) for v in np.ravel(value)):
+                return {"__strarray__": items, "object": value.dtype.kind == "O"}
+        raise TypeError(f"array of dtype {value.dtype}")
+    if isinstance(value, (list, tuple)):
+        return {"__list__": [_encode_value(v) for v in value],
+                "tuple": isinstance(value, tuple)}
+    if isinstance(value, dict):
+        return {"__dict__": [[_encode_value(k), _encode_value(v)] for k, v in value.items()]}
+    raise TypeError(type(value).__name__)
+
+
+def _decode_value(value):
+    if isinstance(value, dict):
+        if "__float__" in value:
+            text = value["__float__"]
+            if text not in ("inf", "-inf", "nan"):
+                raise ValueError(f"bad float {text!r}")
+            return float(text)
+        if "__ndarray__" in value:
+            dtype = np.dtype(value["dtype"])
+            if dtype.kind not in "biuf":
+                raise ValueError(f"bad dtype {value['dtype']!r}")
+            return np.asarray(value["__ndarray__"], dtype=dtype)
+        if "__strarray__" in value:
+            items = value["__strarray__"]
+            return np.asarray(items, dtype=object if value.get("object") else None)
+        if "__list__" in value:
+            items = [_decode_value(v) for v in value["__list__"]]
+            return tuple(items) if value.get("tuple") else items
+        if "__dict__" in value:
+            return {_hashable(_decode_value(k)): _decode_value(v)
+                    for k, v in value["__dict__"]}
+        raise ValueError("unknown encoded value")
+    if isinstance(value, list):
+        raise ValueError("bare list in encoded value")
+    return value
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _estimator_record(estimator):
+    """(JSON record, arrays) of a fitted estimator of regularized.estimators."""
+    classes = _estimator_classes()
+    name = type(estimator).__name__
+    if classes.get(name) is not type(estimator):
+        raise ValueError(f"cannot save a {name}: model files hold the estimators of "
+                         "regularized.estimators (or a regularized.io.Model)")
+    if not hasattr(estimator, "coef_"):
+        raise ValueError(f"this {name} is not fitted yet; fit it before saving")
+    params, dropped = {}, []
+    for key, value in estimator.get_params(deep=False).items():
+        try:
+            params[key] = _encode_value(value)
+        except TypeError:
+            params[key] = None
+            dropped.append(key)
+    attributes, arrays = {}, {}
+    for key, value in vars(estimator).items():
+        if not key.endswith("_") or key.startswith("_") or key in _SKIPPED_ATTRIBUTES:
+            continue
+        if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+            arrays[key] = value
+            continue
+        try:
+            attributes[key] = _encode_value(value)
+        except TypeError:
+            continue
+    record = {"class": name, "params": params, "params_not_saved": dropped,
+              "attributes": attributes}
+    return record, arrays
+
+
+def _checksum(metadata, arrays):
+    meta = {k: v for k, v in metadata.items() if k != "sha256"}
+    h = hashlib.sha256()
+    h.update(json.dumps(meta, sort_keys=True, separators=(",", ":"),
+                        ensure_ascii=True).encode())
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(b"\0" + name.encode() + b"\0" + a.dtype.str.encode()
+                 + repr(a.shape).encode() + b"\0")
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def save(model, path):
+    """Write a fitted model to one file (see the module docstring for the format).
+
+    ``model`` is a :class:`Model` (estimator + preprocessing, what :func:`fit_table` and
+    ``regularized fit`` make) or a bare fitted estimator of :mod:`regularized.estimators`.
+    The file is written to a temporary name and moved into place, so a crash never leaves a
+    half-written model under ``path``. Returns ``path``.
+    """
+    from . import __version__
+
+    if isinstance(model, Model):
+        record, arrays = _estimator_record(model.estimator)
+        kind = "model"
+        extra = {"preprocessing": model.preprocessor.to_dict(), "family": model.family,
+                 "target": model.target, "info": _jsonable_info(model.info),
+                 "feature_names": model.feature_names}
+        if model.feature_scale is not None:
+            arrays["__feature_scale__"] = model.feature_scale
+    else:
+        record, arrays = _estimator_record(model)
+        kind = "estimator"
+        extra = {}
+    metadata = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION,
+                "library_version": __version__,
+                "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                "kind": kind, "estimator": record,
+                "arrays": {k: {"dtype": v.dtype.str, "shape": list(v.shape)}
+                           for k, v in arrays.items()},
+                **extra}
+    metadata["sha256"] = _checksum(metadata, arrays)
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"no such directory: {directory}")
+    tmp = f"{path}.tmp-{os.getpid()}"
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(METADATA_MEMBER, json.dumps(metadata, indent=1, ensure_ascii=False))
+            for name, a in arrays.items():
+                buf = _io.BytesIO()
+                np.lib.format.write_array(buf, np.ascontiguousarray(a), allow_pickle=False)
+                zf.writestr(f"{ARRAY_PREFIX}{name}.npy", buf.getvalue())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def _jsonable_info(info):
+    out = {}
+    for key, value in info.items():
+        try:
+            out[key] = _encode_value(value) if not isinstance(value, list) else \
+                [_encode_value(v) for v in value]
+        except TypeError:
+            out[key] = str(value)
+    return out
+
+
+def _decode_info(info):
+    out = {}
+    for key, value in info.items():
+        out[key] = [_decode_value(v) for v in value] if isinstance(value, list) \
+            else _decode_value(value)
+    return out
+
+
+def load(path):
+    """Read a model file written by :func:`save`.
+
+    Returns a :class:`Model` (for a saved Model) or the estimator (for a saved bare
+    estimator), predicting exactly as the saved one. Raises ``ValueError`` with a one-line
+    message for a file that is not a model file, is corrupt, truncated or edited, or comes
+    from a newer format version; ``FileNotFoundError`` for a missing file.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no such file: {path}")
+    if os.path.isdir(path):
+        raise ValueError(f"{path} is a directory, not a model file")
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head != b"PK\x03\x04":
+        raise ValueError(f"{path} is not a regularized model file")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_MODEL_BYTES:
+                raise ValueError(f"{path} is too large to be a regularized model file")
+            names = {i.filename for i in infos}
+            if METADATA_MEMBER not in names:
+                raise ValueError(f"{path} is not a regularized model file (no "
+                                 f"{METADATA_MEMBER})")
+            metadata = _read_metadata(zf.read(METADATA_MEMBER), path)
+            arrays = {}
+            for name, spec in metadata["arrays"].items():
+                member = f"{ARRAY_PREFIX}{name}.npy"
+                if member not in names:
+                    raise ValueError(f"{path} is corrupt: array {name!r} is missing")
+                a = np.lib.format.read_array(_io.BytesIO(zf.read(member)),
+                                             allow_pickle=False)
+                if a.dtype.kind not in "biuf" or a.dtype.str != spec["dtype"] \
+                        or list(a.shape) != list(spec["shape"]):
+                    raise ValueError(f"{path} is corrupt: array {name!r} does not match "
+                                     "its description")
+                arrays[name] = a
+    except zipfile.BadZipFile as exc:
+        raise ValueError(f"{path} is corrupt or truncated ({_one_line(exc)})") from exc
+    except (EOFError, OSError, zipfile.LargeZipFile) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise ValueError(f"{path} is corrupt or truncated ({_one_line(exc)})") from exc
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{path} is corrupt: {_one_line(exc)}") from exc
+    except ValueError as exc:
+        text = str(exc)
+        if text.startswith(path):
+            raise
+        raise ValueError(f"{path} is corrupt: {_one_line(exc)}") from exc
+    if _checksum(metadata, arrays) != metadata.get("sha256"):
+        raise ValueError(f"{path} failed its integrity check (SHA-256 mismatch): the file "
+                         "was modified or is corrupt")
+    try:
+        return _rebuild(metadata, arrays)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise ValueError(f"{path} is corrupt: {_one_line(exc)}") from exc
+
+
+def _read_metadata(raw, path):
+    try:
+        metadata = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path} is corrupt: unreadable metadata ({_one_line(exc)})") \
+            from exc
+    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT_NAME:
+        raise ValueError(f"{path} is not a regularized model file")
+    version = metadata.get("format_version")
+    if not isinstance(version, int):
+        raise ValueError(f"{path} is corrupt: no format version")
+    if version > FORMAT_VERSION:
+        raise ValueError(
+            f"{path} was written by a newer regularized (model format version {version}; "
+            f"this version, {_library_version()}, reads up to {FORMAT_VERSION}): upgrade "
+            "regularized to load it")
+    if version < 1:
+        raise ValueError(f"{path} has an unknown model format version {version}")
+    if not isinstance(metadata.get("arrays"), dict):
+        raise ValueError(f"{path} is corrupt: no array list")
+    for name in metadata["arrays"]:
+        if not isinstance(name, str) or "/" in name or name.startswith("."):
+            raise ValueError(f"{path} is corrupt: bad array name {name!r}")
+    return metadata
+
+
+def _library_version():
+    from . import __version__
+
+    return __version__
+
+
+def _rebuild(metadata, arrays):
+    record = metadata["estimator"]
+    classes = _estimator_classes()
+    cls = classes.get(record["class"])
+    if cls is None:
+        raise ValueError(f"unknown estimator class {record['class']!r}")
+    params = {k: _decode_value(v) for k, v in record["params"].items()}
+    valid = cls().get_params(deep=False)
+    unknown = set(params) - set(valid)
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {sorted(unknown)} for {record['class']}")
+    estimator = cls(**params)
+    for key, value in record["attributes"].items():
+        if not key.endswith("_"):
+            raise ValueError(f"bad attribute name {key!r}")
+        setattr(estimator, key, _decode_value(value))
+    for key, value in arrays.items():
+        if key.startswith("__"):
+            continue
+        if not key.endswith("_"):
+            raise ValueError(f"bad array name {key!r}")
+        setattr(estimator, key, value)
+    if not hasattr(estimator, "coef_"):
+        raise ValueError("the estimator has no coefficients")
+    if metadata["kind"] == "estimator":
+        return estimator
+    if metadata["kind"] != "model":
+        raise ValueError(f"unknown kind {metadata['kind']!r}")
+    pre = Preprocessor.from_dict(metadata["preprocessing"])
+    n_coef = np.atleast_2d(estimator.coef_).shape[1]
+    if len(pre.feature_names_) != n_coef:
+        raise ValueError(f"the preprocessing makes {len(pre.feature_names_)} features but "
+                         f"the estimator has {n_coef} coefficients")
+    family = metadata["family"]
+    if family not in FAMILIES:
+        raise ValueError(f"unknown family {family!r}")
+    return Model(estimator, pre, family=family, target=metadata.get("target"),
+                 info=_decode_info(metadata.get("info", {})),
+                 feature_scale=arrays.get("__feature_scale__"))
