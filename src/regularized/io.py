@@ -140,10 +140,16 @@ def _one_line(exc):
     return text if text else type(exc).__name__
 
 
-def _row_list(mask, limit=5):
-    rows = np.flatnonzero(np.asarray(mask))
-    shown = ", ".join(str(r + 1) for r in rows[:limit])
-    return shown + (", …" if rows.size > limit else "")
+def _row_list(mask, index=None, limit=5):
+    """The rows where ``mask`` holds, as the user counts them: data rows from 1 (header not
+    counted) for a default integer index, else the index labels."""
+    mask = np.asarray(mask, dtype=bool)
+    if index is None or not np.issubdtype(np.asarray(index).dtype, np.integer):
+        labels = (np.flatnonzero(mask) + 1) if index is None else np.asarray(index)[mask]
+    else:
+        labels = np.asarray(index)[mask] + 1
+    shown = ", ".join(str(r) for r in labels[:limit])
+    return shown + (", …" if labels.size > limit else "")
 
 
 # ---------------------------------------------------------------------------------------
@@ -197,19 +203,23 @@ class Preprocessor:
                 values = s.to_numpy(dtype=np.float64, na_value=np.nan)
                 if np.isinf(values).any():
                     raise ValueError(f"column {name!r} has infinite values (rows "
-                                     f"{_row_list(np.isinf(values))})")
+                                     f"{_row_list(np.isinf(values), frame.index)})")
                 present = values[~np.isnan(values)]
                 if present.size == 0:
                     spec["dropped"] = "all values missing"
                 elif np.all(present == present[0]):
                     spec["dropped"] = f"constant ({present[0]:g})"
-                elif n_missing:
-                    self._check_impute(name, missing)
-                    fill = float(np.mean(present) if self.impute == "mean"
-                                 else np.median(present))
-                    spec["fill"] = fill
-                    self.notes_.append(f"column {name!r}: {n_missing} missing value(s) "
-                                       f"imputed with the {self.impute} {fill:g}")
+                else:
+                    if n_missing:
+                        self._check_impute(name, missing, frame.index)
+                    if self.impute is not None:     # also fills missing values met later
+                        fill = float(np.mean(present) if self.impute == "mean"
+                                     else np.median(present))
+                        spec["fill"] = fill
+                        if n_missing:
+                            self.notes_.append(f"column {name!r}: {n_missing} missing "
+                                               f"value(s) imputed with the {self.impute} "
+                                               f"{fill:g}")
             else:
                 spec["kind"] = "categorical"
                 text = _as_text(s, missing)
@@ -224,13 +234,16 @@ class Preprocessor:
                 else:
                     spec["levels"] = levels
                     if n_missing:
-                        self._check_impute(name, missing)
+                        self._check_impute(name, missing, frame.index)
+                    if self.impute is not None:
                         counts = pd.Series(text[~missing.to_numpy()]).value_counts()
                         top = counts[counts == counts.max()].index
                         fill = sorted(top)[0]
                         spec["fill"] = fill
-                        self.notes_.append(f"column {name!r}: {n_missing} missing value(s) "
-                                           f"imputed with its most frequent level {fill!r}")
+                        if n_missing:
+                            self.notes_.append(f"column {name!r}: {n_missing} missing "
+                                               "value(s) imputed with its most frequent "
+                                               f"level {fill!r}")
             if spec["dropped"]:
                 self.notes_.append(f"dropped column {name!r}: {spec['dropped']}")
             self.columns_.append(spec)
@@ -240,11 +253,11 @@ class Preprocessor:
                              "empty)")
         return self
 
-    def _check_impute(self, name, missing):
+    def _check_impute(self, name, missing, index):
         if self.impute is None:
             raise ValueError(
                 f"column {name!r} has {int(missing.sum())} missing value(s) (rows "
-                f"{_row_list(missing)}); fill or drop them, or impute them with "
+                f"{_row_list(missing, index)}); fill or drop them, or impute them with "
                 "--impute mean|median (impute='mean'|'median' in Python)")
 
     def _feature_names(self):
@@ -293,17 +306,18 @@ class Preprocessor:
                     bad = np.isnan(values) & ~missing
                     if bad.any():
                         first = s[bad].iloc[0]
-                        raise ValueError(f"column {name!r} must be numeric, but row "
-                                         f"{np.flatnonzero(bad)[0] + 1} holds {first!r}")
+                        raise ValueError(f"column {name!r} must be numeric, but rows "
+                                         f"{_row_list(bad, frame.index)} hold text such as "
+                                         f"{first!r}")
                 if np.isinf(values).any():
                     raise ValueError(f"column {name!r} has infinite values (rows "
-                                     f"{_row_list(np.isinf(values))})")
+                                     f"{_row_list(np.isinf(values), frame.index)})")
                 if missing.any():
                     if spec["fill"] is None:
                         raise ValueError(
                             f"column {name!r} has {int(missing.sum())} missing value(s) "
-                            f"(rows {_row_list(missing)}) and the model was fitted without "
-                            "imputation; fill or drop them")
+                            f"(rows {_row_list(missing, frame.index)}) and the model was "
+                            "fitted without imputation; fill or drop them")
                     values = np.where(missing, spec["fill"], values)
                 blocks.append(values[:, None])
             else:
@@ -312,8 +326,8 @@ class Preprocessor:
                     if spec["fill"] is None:
                         raise ValueError(
                             f"column {name!r} has {int(missing.sum())} missing value(s) "
-                            f"(rows {_row_list(missing)}) and the model was fitted without "
-                            "imputation; fill or drop them")
+                            f"(rows {_row_list(missing, frame.index)}) and the model was "
+                            "fitted without imputation; fill or drop them")
                     text = np.where(missing, spec["fill"], text)
                 levels = spec["levels"]
                 lookup = {level: k for k, level in enumerate(levels)}
@@ -379,10 +393,18 @@ def _check_fitted(pre):
 
 
 def _as_text(s, missing):
-    """Non-missing values as strings (so 1 and "1" match); missing ones as ""."""
+    """Non-missing values as strings, so that 1, 1.0 and "1" match; missing ones as ""."""
     values = s.to_numpy(dtype=object)
     miss = np.asarray(missing)
-    return np.array(["" if m else str(v) for v, m in zip(values, miss)], dtype=object)
+    return np.array(["" if m else _text(v) for v, m in zip(values, miss)], dtype=object)
+
+
+def _text(value):
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    return str(value)
 
 
 # ---------------------------------------------------------------------------------------
@@ -475,7 +497,7 @@ def prepare_table(frame, target, *, family=None, impute=None, drop=()):
         raise ValueError(f"every value of the target {target!r} is missing")
     if missing.any():
         notes.append(f"dropped {int(missing.sum())} row(s) with a missing target {target!r} "
-                     f"(rows {_row_list(missing)})")
+                     f"(rows {_row_list(missing, frame.index)})")
         frame = frame.loc[~missing]
     y_series = frame[target]
     reason = None
@@ -550,10 +572,17 @@ class Model:
         (multinomial)."""
         return np.atleast_2d(np.asarray(self.estimator.coef_, dtype=np.float64))
 
-    def selected_features(self):
-        """Names of the features with a non-zero coefficient (in any class)."""
-        nonzero = np.any(self.coef_matrix != 0, axis=0)
-        return [name for name, keep in zip(self.feature_names, nonzero) if keep]
+    def selected_features(self, *, order="strength"):
+        """Names of the features with a non-zero coefficient (in any class), the strongest
+        first (largest |coefficient × feature s.d.|; ``order="columns"``: design order)."""
+        coef = self.coef_matrix
+        nonzero = np.flatnonzero(np.any(coef != 0, axis=0))
+        if order == "strength":
+            scale = self.feature_scale if self.feature_scale is not None else 1.0
+            strength = np.abs(coef * scale).max(axis=0)[nonzero]
+            nonzero = nonzero[np.argsort(-strength, kind="stable")]
+        names = self.feature_names
+        return [names[j] for j in nonzero]
 
     def transform(self, frame, *, notes=None):
         """The design matrix of a raw table (see :meth:`Preprocessor.transform`)."""
@@ -1008,13 +1037,14 @@ def load(path):
         if isinstance(exc, FileNotFoundError):
             raise
         raise ValueError(f"{path} is corrupt or truncated ({_one_line(exc)})") from exc
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise ValueError(f"{path} is corrupt: {_one_line(exc)}") from exc
     except ValueError as exc:
         text = str(exc)
         if text.startswith(path):
             raise
         raise ValueError(f"{path} is corrupt: {_one_line(exc)}") from exc
+    except Exception as exc:  # zlib, struct, numpy header errors…: a damaged archive
+        raise ValueError(f"{path} is corrupt ({type(exc).__name__}: {_one_line(exc)})") \
+            from exc
     if _checksum(metadata, arrays) != metadata.get("sha256"):
         raise ValueError(f"{path} failed its integrity check (SHA-256 mismatch): the file "
                          "was modified or is corrupt")

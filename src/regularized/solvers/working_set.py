@@ -21,7 +21,8 @@ import numpy as np
 from ..design import DenseDesign, wants_full_gram
 from ..kernels.cd_gram import gram_cd, gram_times_sparse, gram_times_sparse_at
 from ..kernels.cd_sparse import (csc_cd, csc_residual, csc_xt_subset, csc_xt_weighted,
-                                 csc_xt_weighted2, csc_xt_weighted_multi)
+                                 csc_xt_weighted2, csc_xt_weighted_multi, residual_stats,
+                                 weighted_sq_dist)
 from ..kernels.gap import enet_primal_dual, penalty_value
 
 ANDERSON_K = 5
@@ -303,8 +304,8 @@ class SparseInner:
                              res[1][1], 0.0, d.scale, gs[0], gs[1])
         out = []
         for (b, r), g in zip(res, gs):
-            wr = d.w * r
-            out.append((b.copy(), g, float(wr @ r), float(wr @ self.y_c)))
+            rr, ry = residual_stats(r, 0.0, d.w, self.y_c)
+            out.append((b.copy(), g, rr, ry))
         self.ref.g = gs[0].copy()
         self.r_ref = res[0][1].copy()
         return out
@@ -334,8 +335,10 @@ class SparseInner:
         csc_xt_weighted_multi(d.data, d.indices, d.indptr, d.w, R, d.scale, Gm)
         out = []
         WR = d.w[:, None] * R
+        rr = np.einsum("ij,ij->j", WR, R)
+        ry = WR.T @ self.y_c
         for a, pair in enumerate(pairs):
-            out.append([(b, Gm[:, c], float(WR[:, c] @ R[:, c]), float(WR[:, c] @ self.y_c))
+            out.append([(b, Gm[:, c], float(rr[c]), float(ry[c]))
                         for c, b in zip((2 * a, 2 * a + 1), pair)])
         self.ref.g = Gm[:, q - 2].copy()
         self.r_ref = R[:, q - 2].copy()
@@ -348,10 +351,9 @@ class SparseInner:
         out = []
         for b, r in self._residuals():
             g_ws = csc_xt_subset(d.data, d.indices, d.indptr, d.w, r, d.scale, ws)
-            wr = d.w * r
-            diff = r - self.r_ref
-            delta = float(np.sqrt(d.w @ (diff * diff)))
-            out.append((b.copy(), g_ws, float(wr @ r), float(wr @ self.y_c), delta))
+            rr, ry = residual_stats(r, 0.0, d.w, self.y_c)
+            delta = float(np.sqrt(weighted_sq_dist(d.w, r, self.r_ref)))
+            out.append((b.copy(), g_ws, rr, ry, delta))
         return out
 
 
