@@ -235,7 +235,21 @@ def _adelie_cov():
     return fit, coefs
 
 
-@runner(TASK, "glum", module="glum", dist="glum",
+def _glum_memory(problem, l1_ratio):
+    # glum's irls-cd forms a dense p x p Hessian (X^T W X): refuse what would not fit in a
+    # quarter of this machine's memory (a trial on the sparse p=50000 problem was OOM-killed).
+    need = 8.0 * problem.p ** 2
+    try:
+        total = next(int(ln.split()[1]) * 1024 for ln in open("/proc/meminfo") if ln.startswith("MemTotal:"))
+    except (OSError, StopIteration):
+        total = 16 * 2**30
+    if need > total / 4:
+        return (f"glum's irls-cd forms a dense p x p Hessian: {need / 2**30:.0f} GiB for p={problem.p} "
+                f"(machine has {total / 2**30:.0f} GiB); not run")
+    return None
+
+
+@runner(TASK, "glum", module="glum", dist="glum", supports=_glum_memory,
         tol_meaning="glum gradient_tol (sum of min-norm subgradients, irls-cd)")
 def _glum():
     def fit(X, y, alphas, rho, tol):

@@ -42,7 +42,8 @@ THREAD_ENV = {k: str(_peers.THREADS) for k in (
     "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")}
 REFERENCE_SOLVERS = "scikit-learn,celer,regularized"
-CERT_MAX = 1e-9  # a reference whose relative gap exceeds this is flagged in the table
+HARNESS_VERSION = 2  # bump when the protocol changes: cached peer rows of older versions are re-run
+CERT_MAX = 1e-8  # a reference whose relative gap exceeds this is flagged in the table
 
 
 def log(*a):
@@ -63,6 +64,7 @@ def run_child(python, args, *, run_timeout, total_timeout, logfile):
     """Run _child.py, collect its @@BENCH events; kill it if one run exceeds run_timeout."""
     cmd = [python, str(HERE / "_child.py"), *args]
     events = []
+    killed = None
     logfile.parent.mkdir(parents=True, exist_ok=True)
     with open(logfile, "w") as err:
         err.write("$ " + shlex.join(cmd) + "\n")
@@ -73,37 +75,34 @@ def run_child(python, args, *, run_timeout, total_timeout, logfile):
         sel.register(proc.stdout, selectors.EVENT_READ)
         t_start = time.monotonic()
         deadline = t_start + total_timeout
-        killed = None
-        buf = ""
-        while True:
-            timeout = deadline - time.monotonic()
-            if timeout <= 0:
-                killed = "timeout"
-                break
-            if not sel.select(timeout=min(timeout, 1.0)):
-                if proc.poll() is not None:
+        try:
+            while True:
+                timeout = deadline - time.monotonic()
+                if timeout <= 0:
+                    killed = "timeout"
                     break
-                continue
-            chunk = proc.stdout.readline()
-            if not chunk:
-                break
-            buf = chunk
-            if buf.startswith("@@BENCH "):
-                ev = json.loads(buf[len("@@BENCH "):])
-                events.append(ev)
-                if ev.get("event") == "start":
-                    deadline = min(t_start + total_timeout, time.monotonic() + run_timeout)
+                if not sel.select(timeout=min(timeout, 1.0)):
+                    continue
+                line = proc.stdout.readline()
+                if not line:  # EOF: the child exited
+                    break
+                if line.startswith("@@BENCH "):
+                    ev = json.loads(line[len("@@BENCH "):])
+                    events.append(ev)
+                    if ev.get("event") == "start":
+                        deadline = min(t_start + total_timeout, time.monotonic() + run_timeout)
+                    else:
+                        deadline = t_start + total_timeout
                 else:
-                    deadline = t_start + total_timeout
-            else:
-                err.write(buf)
-        if killed:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)  # the child's own session: only it and its helpers
-            except ProcessLookupError:
-                pass
-        proc.wait()
-        sel.close()
+                    err.write(line)
+        finally:
+            if proc.poll() is None and (killed or sys.exc_info()[0] is not None):
+                try:  # the child runs in its own session: this ends it and its helpers only
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            proc.wait()
+            sel.close()
     return events, killed, proc.returncode
 
 
@@ -200,24 +199,41 @@ def _load_json(path, default):
         return default
 
 
-def run_row(python, pkg, problem, l1_ratio, a, ladder_cache):
+def _row_stamp(pkg, problem, l1_ratio, a, versions, machine):
+    """What must match for a cached row to stand for a new measurement."""
+    dist = _peers.RUNNERS[(TASK, pkg)].dist
+    return dict(harness=HARNESS_VERSION, version=versions.get(dist), problem_key=problem.key(),
+                cpu=machine["cpu"], nproc=machine["nproc"], repeat=a.repeat, timeout=a.timeout)
+
+
+def run_row(python, pkg, problem, l1_ratio, a, ladder_cache, stamp):
     key = f"{TASK}|{pkg}|{problem.name}|{l1_ratio:g}"
     r = _peers.RUNNERS[(TASK, pkg)]
-    start = 2 if a.fresh_ladder else ladder_cache.get(key, 4) - 1  # one step looser than last pass
+    known_fail = -99
+    lc = ladder_cache.get(key)
+    if a.fresh_ladder or not isinstance(lc, dict):
+        start = 1 if a.fresh_ladder else 3  # 1e-3, or 1e-5 in the middle of the ladder
+    elif r.is_ours or lc.get("version") != stamp["version"]:
+        start = lc["pass"] - 1  # re-check one step looser than the last pass
+    else:
+        # same peer version on the same problem: its last pass and looser failure still hold
+        start = lc["pass"]
+        if lc.get("fail_looser") is not None:
+            known_fail = lc["fail_looser"]
     t0 = time.monotonic()
+    load0 = os.getloadavg()[0]
     events, killed, rc = run_child(
         python, ["run", "--task", TASK, "--package", pkg, "--problem", problem.name,
                  "--l1-ratio", str(l1_ratio), "--ref", str(ref_path(problem, l1_ratio)),
-                 "--start", str(max(start, 0)), "--repeat", str(a.repeat)],
+                 "--start", str(max(start, 0)), "--repeat", str(a.repeat),
+                 "--known-fail", str(known_fail)],
         run_timeout=a.timeout, total_timeout=a.row_timeout,
         logfile=WORK / "logs" / f"{TASK}-{pkg}-{problem.name}-rho{l1_ratio:g}.log")
     row = dict(task=TASK, package=pkg, problem=problem.name, l1_ratio=l1_ratio,
                group=problem.group, is_ours=r.is_ours, wall=time.monotonic() - t0,
                date=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-               checks=[e for e in events if e.get("event") == "check"], tol_meaning=r.tol_meaning)
-    for e in events:
-        if e.get("event") == "version":
-            row["version"] = e["version"]
+               checks=[e for e in events if e.get("event") == "check"], tol_meaning=r.tol_meaning,
+               stamp=stamp, load=max(load0, os.getloadavg()[0]))
     done = [e for e in events if e.get("event") == "done"]
     uns = [e for e in events if e.get("event") == "unsupported"]
     errs = [e for e in events if e.get("event") == "error"]
@@ -227,14 +243,16 @@ def run_row(python, pkg, problem, l1_ratio, a, ladder_cache):
         d = done[0]
         row.update(status="ok", tol=d["tol"], median=d["median"], times=d["times"],
                    subopt=d["check"].get("subopt_max"), looser=d.get("looser"))
-        ladder_cache[key] = d["tol_index"]
+        lo = d.get("looser")
+        ladder_cache[key] = {"pass": d["tol_index"], "version": stamp["version"],
+                             "fail_looser": d["tol_index"] - 1 if lo and not lo.get("ok") else None}
     elif done:
         row.update(status="fail", reason=done[0]["reason"])
     elif killed:
         starts = [e for e in events if e.get("event") == "start"]
         last = starts[-1] if starts else {}
         row.update(status="timeout",
-                   reason=f"a run exceeded {a.timeout:.0f} s (tol {last.get('tol', '?'):g}, {last.get('phase', '?')})"
+                   reason=f"a run exceeded {a.timeout:.0f} s (tol {fmt_tol(last['tol'])}, {last['phase']})"
                    if last else "timed out before starting")
     else:
         row.update(status="error", reason=(errs[0]["error"] if errs else f"child exited {rc}"))
@@ -345,7 +363,15 @@ def render(rows, meta, refs, lat, merged):
     missing = [k for k, v in meta["versions"].items() if v is None]
     if missing:
         L.append("- Not installed: " + ", ".join(missing))
-    L.append(f"- Timing: median of {meta['repeat']} runs; per-run cap {meta['timeout']:.0f} s\n")
+    L.append(f"- Timing: median of {meta['repeat']} runs; per-run cap {meta['timeout']:.0f} s")
+    loads = [r.get("load") for r in rows if r.get("load") is not None and not r.get("cached")]
+    busy = [x for x in loads if x > m["nproc"] + 0.5]
+    if loads:
+        L.append(f"- 1-minute load average around the rows: {min(loads):.1f} to {max(loads):.1f} "
+                 f"(nproc {m['nproc']})" + (
+                     f" — **the machine was busy during {len(busy)} of {len(loads)} rows: timings are "
+                     f"inflated and noisy; re-run on an idle machine before quoting them**" if busy else ""))
+    L.append("")
 
     L.append("## Problems\n")
     shown = sorted({(r["problem"]) for r in rows}, key=list(_problems.PROBLEMS).index)
@@ -394,6 +420,8 @@ def render(rows, meta, refs, lat, merged):
                         tgt = f"<= {target:g}x"
                         res = "**pass**" if ratio <= target else "**FAIL**"
                     pkg = f"**{r['package']}**" if r["is_ours"] else r["package"]
+                    if r.get("cached"):
+                        pkg += f" (cached {r['date'][:10]})"
                     L.append(f"| {name} | {rho:g} | {pkg} | {fmt_tol(r['tol'])} | {r['median']:.3f} | {rs} | {tgt} | {res} |")
                 else:
                     tgt = f"<= {target:g}x" if r["is_ours"] else ""
@@ -416,7 +444,10 @@ def render(rows, meta, refs, lat, merged):
                 parts.append(f"{fmt_tol(c['tol'])}: {c['subopt_max']:.1e} ({c['time']:.2f} s)")
             else:
                 parts.append(f"{fmt_tol(c['tol'])}: {c.get('error', '?')[:80]}")
-        L.append(f"- {r['package']} / {r['problem']} / {r['l1_ratio']:g}: " + "; ".join(parts))
+        extra = f" [load {r['load']:.1f}]" if r.get("load") is not None else ""
+        if r.get("cached"):
+            extra += f" [cached row from {r['date']}]"
+        L.append(f"- {r['package']} / {r['problem']} / {r['l1_ratio']:g}: " + "; ".join(parts) + extra)
     L.append("")
     L.append("Tolerance meanings: " + "; ".join(
         f"{k[1]}: {v.tol_meaning}" for k, v in _peers.RUNNERS.items() if k[0] == TASK) + ".\n")
@@ -472,11 +503,17 @@ def main(argv=None):
     ap.add_argument("--row-timeout", type=float, default=900.0, help="cap on one package/problem row")
     ap.add_argument("--latency", choices=["auto", "yes", "no", "only"], default="auto")
     ap.add_argument("--fresh-ladder", action="store_true", help="ignore the cached passing tolerances")
+    ap.add_argument("--rerun-peers", action="store_true",
+                    help="re-measure peer rows even when a cached row (same version, problem, machine, "
+                         "protocol) exists; the default reuses those")
+    ap.add_argument("--variant-l1-ratio", default="1", help="l1_ratios for variant problems (default 1)")
     ap.add_argument("--refresh-reference", action="store_true")
     ap.add_argument("--results", default=None, help="markdown output (default: RESULTS.md on a full run)")
     ap.add_argument("--python", default=sys.executable, help="interpreter for the subprocesses")
     ap.add_argument("--list", action="store_true", help="list packages and problems, then exit")
     a = ap.parse_args(argv)
+    # SIGTERM -> SystemExit, so the finally clauses below kill the running child's session
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     pkgs_all = _peers.packages(TASK)
     if a.list:
@@ -502,6 +539,7 @@ def main(argv=None):
         if s not in _problems.PROBLEMS:
             ap.error(f"unknown problem {s!r}; known: {', '.join(_problems.PROBLEMS)}")
     rhos = [float(s) for s in a.l1_ratio.split(",")] if a.l1_ratio else ([1.0] if a.quick else [1.0, 0.5])
+    vrhos = [float(s) for s in a.variant_l1_ratio.split(",")]
     a.repeat = a.repeat or (1 if a.quick else 3)
     do_latency = {"auto": not a.quick and (not a.only or "regularized" in pkgs),
                   "yes": True, "no": False, "only": True}[a.latency]
@@ -524,14 +562,22 @@ def main(argv=None):
             problem = _problems.PROBLEMS[name]
             log(f"[{name}] {problem.describe()}")
             _problems.load(problem)  # generate + cache once, outside any timing
-            for rho in rhos:
+            for rho in (rhos if problem.group == "main" or a.l1_ratio else vrhos):
                 refs[(name, rho)] = ensure_reference(a.python, problem, rho, a.refresh_reference,
                                                      timeout=max(600.0, a.timeout))
                 for pkg in pkgs:
-                    row = run_row(a.python, pkg, problem, rho, a, ladder_cache)
-                    summarize([row])
+                    key = f"{TASK}|{pkg}|{name}|{rho:g}"
+                    stamp = _row_stamp(pkg, problem, rho, a, meta["versions"], meta["machine"])
+                    old = merged.get(key)
+                    if (not a.rerun_peers and not _peers.RUNNERS[(TASK, pkg)].is_ours and old
+                            and old.get("stamp") == stamp and old["status"] in ("ok", "timeout", "n/a", "fail")):
+                        row = dict(old, cached=True)
+                        log(f"    {pkg:<12} cached row from {old['date']}")
+                    else:
+                        row = run_row(a.python, pkg, problem, rho, a, ladder_cache, stamp)
+                        summarize([row])
                     rows.append(row)
-                    merged[f"{TASK}|{pkg}|{name}|{rho:g}"] = row
+                    merged[key] = row
                     ladder_file.write_text(json.dumps(ladder_cache, indent=1))
                     results_file.write_text(json.dumps(merged, indent=1))
     lat = latency(a.python) if do_latency else None

@@ -26,7 +26,7 @@ ESTIMATORS = [
     RidgeCV(cv=3, alphas=(0.1, 1.0, 10.0, 100.0)),
     LassoCV(alphas=10, cv=3),
     LassoCV(alphas=10, cv=3, relax=True, gammas=(0.0, 1.0), selection="1se"),
-    LassoCV(alphas=10, criterion="bic"),
+    LassoCV(alphas=10, criterion="bic", tol=1e-12),
     ElasticNetCV(l1_ratio=[0.5, 1.0], alphas=10, cv=3),
     LogisticRegression(),
     LogisticRegression(l1_ratio=1.0),

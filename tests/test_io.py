@@ -1,0 +1,352 @@
+"""regularized.io: reading tables, preprocessing, fitting a table, model files."""
+import io
+import json
+import os
+import zipfile
+
+import numpy as np
+import pytest
+
+pd = pytest.importorskip("pandas")
+
+from regularized import io as rio  # noqa: E402
+from regularized.estimators import (ElasticNet, Lasso, LassoCV,  # noqa: E402
+                                    LogisticRegression, PoissonRegressor, Ridge)
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+HOUSES = os.path.join(DATA, "houses.csv")
+CHURN = os.path.join(DATA, "churn.csv")
+
+
+def raw_table():
+    return pd.DataFrame({
+        "size": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        "color": ["red", "blue", "red", "green", "blue", "red"],
+        "flag": [True, False, True, True, False, False],
+        "same": [7, 7, 7, 7, 7, 7],
+        "empty": [np.nan] * 6,
+    })
+
+
+# ---------------------------------------------------------------------------------------
+# preprocessing
+# ---------------------------------------------------------------------------------------
+def test_one_hot_constant_columns_and_feature_names():
+    pre = rio.Preprocessor().fit(raw_table())
+    assert pre.feature_names_ == ["size", "color=blue", "color=green", "color=red",
+                                  "flag=False", "flag=True"]
+    X = pre.transform(raw_table())
+    np.testing.assert_array_equal(X[:, 0], [1, 2, 3, 4, 5, 6])
+    np.testing.assert_array_equal(X[:, 1:4].sum(axis=1), 1.0)
+    np.testing.assert_array_equal(X[:, 3], [1, 0, 1, 0, 0, 1])
+    assert any("dropped column 'same': constant (7)" in n for n in pre.notes_)
+    assert any("dropped column 'empty': all values missing" in n for n in pre.notes_)
+
+
+def test_transform_matches_by_name_ignores_extra_columns_and_flags_unseen_levels():
+    pre = rio.Preprocessor().fit(raw_table())
+    new = pd.DataFrame({"extra": [0, 0], "flag": [False, True], "color": ["purple", "red"],
+                        "size": [10.0, 11.0]})                   # dropped columns absent
+    notes = []
+    X = pre.transform(new, notes=notes)
+    np.testing.assert_array_equal(X, [[10, 0, 0, 0, 1, 0], [11, 0, 0, 1, 0, 1]])
+    assert len(notes) == 1 and "'purple'" in notes[0] and "color=" in notes[0]
+
+
+def test_missing_values_are_an_error_unless_imputed():
+    frame = raw_table()
+    frame.loc[2, "size"] = np.nan
+    with pytest.raises(ValueError, match=r"column 'size' has 1 missing value\(s\) \(rows 3\)"):
+        rio.Preprocessor().fit(frame)
+    mean = rio.Preprocessor(impute="mean").fit(frame)
+    median = rio.Preprocessor(impute="median").fit(frame)
+    assert mean.transform(frame)[2, 0] == pytest.approx(np.mean([1, 2, 4, 5, 6]))
+    assert median.transform(frame)[2, 0] == 4.0
+    # categorical: the most frequent level
+    frame.loc[1, "color"] = None                          # red is then the most frequent
+    pre = rio.Preprocessor(impute="median").fit(frame)
+    assert pre.transform(frame)[1, pre.feature_names_.index("color=red")] == 1.0
+    # predict-time missing values use the training fill, or fail without imputation
+    plain = rio.Preprocessor().fit(raw_table())
+    with pytest.raises(ValueError, match="fitted without imputation"):
+        plain.transform(frame)
+
+
+def test_numeric_column_with_text_at_predict_time_is_a_clear_error():
+    pre = rio.Preprocessor().fit(raw_table())
+    bad = raw_table().astype({"size": object})
+    bad.loc[1, "size"] = "abc"
+    with pytest.raises(ValueError, match="column 'size' must be numeric.*'abc'"):
+        pre.transform(bad)
+    with pytest.raises(ValueError, match="lacks column.*'color'"):
+        pre.transform(raw_table().drop(columns=["color"]))
+
+
+def test_levels_compare_as_text_so_numbers_and_strings_match():
+    train = pd.DataFrame({"code": ["1", "2", "x", "2"], "v": [1.0, 2.0, 3.0, 4.0]})
+    pre = rio.Preprocessor().fit(train)
+    later = pd.DataFrame({"code": [1.0, 2.0, np.nan], "v": [1.0, 1.0, 1.0]})
+    pre2 = rio.Preprocessor(impute="mean").fit(train)
+    X = pre2.transform(later)
+    np.testing.assert_array_equal(X[:2, :3], [[1, 0, 0], [0, 1, 0]])
+    assert pre.feature_names_ == ["code=1", "code=2", "code=x", "v"]
+
+
+def test_preprocessor_round_trips_through_a_dict():
+    frame = raw_table()
+    frame.loc[1, "size"] = np.nan
+    pre = rio.Preprocessor(impute="median").fit(frame)
+    copy = rio.Preprocessor.from_dict(json.loads(json.dumps(pre.to_dict())))
+    np.testing.assert_array_equal(copy.transform(frame), pre.transform(frame))
+    assert copy.feature_names_ == pre.feature_names_
+
+
+# ---------------------------------------------------------------------------------------
+# tables, family, fitting
+# ---------------------------------------------------------------------------------------
+def test_read_table_csv_parquet_and_errors(tmp_path):
+    frame = rio.read_table(HOUSES)
+    assert frame.shape == (80, 7)
+    pq = tmp_path / "houses.parquet"
+    frame.to_parquet(pq)
+    pd.testing.assert_frame_equal(rio.read_table(pq), frame)
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        rio.read_table(tmp_path / "nope.csv")
+    (tmp_path / "data.xlsx").write_text("x")
+    with pytest.raises(ValueError, match="cannot tell the format"):
+        rio.read_table(tmp_path / "data.xlsx")
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(ValueError, match="could not read|no data rows"):
+        rio.read_table(tmp_path / "empty.csv")
+    (tmp_path / "broken.parquet").write_bytes(b"not parquet at all")
+    with pytest.raises(ValueError, match="could not read"):
+        rio.read_table(tmp_path / "broken.parquet")
+
+
+@pytest.mark.parametrize("values, family", [
+    ([1.5, 2.0, 3.25, 4.0], "gaussian"),
+    ([0, 1, 1, 0], "binomial"),
+    (["yes", "no", "no", "yes"], "binomial"),
+    (["a", "b", "c", "a"], "multinomial"),
+])
+def test_family_follows_from_the_target(values, family):
+    assert rio.infer_family(pd.Series(values))[0] == family
+
+
+def test_prepare_drops_rows_with_missing_target_with_a_note():
+    prepared = rio.prepare_table(rio.read_table(HOUSES), "price", impute="mean")
+    assert prepared.X.shape == (78, 8) and prepared.family == "gaussian"
+    assert prepared.notes[0] == "dropped 2 row(s) with a missing target 'price' (rows 10, 34)"
+    with pytest.raises(ValueError, match="no column 'prize'.*area, rooms"):
+        rio.prepare_table(rio.read_table(HOUSES), "prize")
+    with pytest.raises(ValueError, match="needs a numeric target"):
+        rio.prepare_table(rio.read_table(CHURN), "churned", family="gaussian")
+    with pytest.raises(ValueError, match="two classes.*has 3"):
+        rio.prepare_table(rio.read_table(CHURN), "plan", family="binomial")
+
+
+def _same_predictions(a, b):
+    assert list(a.columns) == list(b.columns)
+    for col in a.columns:
+        np.testing.assert_array_equal(a[col].to_numpy(), b[col].to_numpy())
+
+
+@pytest.mark.parametrize("path, target, family, penalty", [
+    (HOUSES, "price", None, "l1"),
+    (HOUSES, "price", None, "l2"),
+    (CHURN, "churned", None, "elasticnet"),
+    (CHURN, "support_calls", "poisson", "l1"),
+])
+def test_fit_save_load_predict_round_trip(tmp_path, path, target, family, penalty):
+    frame = rio.read_table(path)
+    model = rio.fit_table(frame, target, family=family, penalty=penalty, impute="median",
+                          n_alphas=30)
+    file = rio.save(model, tmp_path / "model.npz")
+    loaded = rio.load(file)
+    assert isinstance(loaded, rio.Model)
+    assert loaded.family == model.family and loaded.feature_names == model.feature_names
+    assert type(loaded.estimator) is type(model.estimator)
+    _same_predictions(loaded.predict_frame(frame), model.predict_frame(frame))
+    np.testing.assert_array_equal(loaded.coef_, model.coef_)
+    assert loaded.info["alpha"] == model.info["alpha"]
+    assert loaded.info["notes"] == model.info["notes"]
+    np.testing.assert_array_equal(loaded.feature_scale, model.feature_scale)
+
+
+def test_fit_table_summary_numbers_are_the_cv_numbers():
+    frame = rio.read_table(CHURN)
+    model = rio.fit_table(frame, "churned", n_alphas=20, selection="1se")
+    cvp = model.estimator.cv_path_
+    assert model.family == "binomial" and "two classes" in model.info["family_reason"]
+    assert model.info["alpha"] == cvp.alpha_1se
+    assert model.info["cv_score"] == cvp.cvm[cvp.index_1se]
+    assert model.info["score_name"] == "binomial deviance"
+    assert set(model.classes_) == {"no", "yes"}
+
+
+def test_multinomial_table(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=45), "b": rng.normal(size=45)})
+    frame["kind"] = np.where(frame.a > 0.5, "high", np.where(frame.a < -0.5, "low", "mid"))
+    model = rio.fit_table(frame, "kind", n_alphas=4, cv=3)
+    assert model.family == "multinomial" and model.coef_matrix.shape == (3, 2)
+    loaded = rio.load(rio.save(model, tmp_path / "m.npz"))
+    _same_predictions(loaded.predict_frame(frame), model.predict_frame(frame))
+    proba = loaded.predict_proba(frame)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+# ---------------------------------------------------------------------------------------
+# model files
+# ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory):
+    frame = rio.read_table(HOUSES)
+    model = rio.fit_table(frame, "price", impute="mean", n_alphas=20)
+    path = tmp_path_factory.mktemp("model") / "model.npz"
+    rio.save(model, path)
+    return path, frame, model
+
+
+@pytest.mark.parametrize("estimator", [
+    Lasso(alpha=0.1), ElasticNet(alpha=0.05, l1_ratio=0.3), Ridge(alpha=2.0),
+    LogisticRegression(C=0.5, class_weight={0: 1.0, 1: 2.0}), PoissonRegressor(alpha=0.01),
+    LassoCV(alphas=10, cv=3, penalty_factor=np.array([1.0, 0.5, 1.0, 1.0])),
+])
+def test_bare_estimators_round_trip(tmp_path, estimator):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 4))
+    y = X @ [1.0, -2.0, 0.0, 0.5] + rng.normal(size=40)
+    if isinstance(estimator, LogisticRegression):
+        y = (y > 0).astype(int)
+    elif isinstance(estimator, PoissonRegressor):
+        y = rng.poisson(np.exp(0.3 * X[:, 0]))
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    estimator.fit(frame, y)
+    loaded = rio.load(rio.save(estimator, tmp_path / "est.npz"))
+    assert type(loaded) is type(estimator)
+    assert list(loaded.feature_names_in_) == ["a", "b", "c", "d"]
+    np.testing.assert_array_equal(loaded.predict(frame), estimator.predict(frame))
+    for key, value in estimator.get_params().items():
+        np.testing.assert_equal(loaded.get_params()[key], value)
+
+
+def test_files_hold_json_and_plain_arrays_only(saved_model):
+    path, _, _ = saved_model
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        meta = json.loads(zf.read("regularized-model.json"))
+        for name in names:
+            if name.endswith(".npy"):
+                a = np.lib.format.read_array(io.BytesIO(zf.read(name)), allow_pickle=False)
+                assert a.dtype.kind in "biuf"
+    assert meta["format"] == "regularized-model" and meta["format_version"] == 1
+    assert meta["family"] == "gaussian" and meta["preprocessing"]["impute"] == "mean"
+    assert "city=Paris" in meta["feature_names"]
+    np.load(path, allow_pickle=False)                     # a valid .npz for numpy too
+
+
+def _rewrite(src, dst, change):
+    """Copy a model archive, passing each member's bytes through ``change(name, data)``."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, change(info.filename, zin.read(info.filename)))
+    return dst
+
+
+def test_corrupt_truncated_tampered_and_newer_files_give_clear_errors(saved_model, tmp_path):
+    path, _, _ = saved_model
+    raw = open(path, "rb").read()
+
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(ValueError, match="corrupt or truncated"):
+        rio.load(truncated)
+
+    flipped = bytearray(raw)
+    flipped[len(raw) // 3] ^= 0xFF
+    corrupt = tmp_path / "corrupt.npz"
+    corrupt.write_bytes(bytes(flipped))
+    with pytest.raises(ValueError, match="corrupt|integrity"):
+        rio.load(corrupt)
+
+    def bump_coef(name, data):
+        if name == "arrays/coef_.npy":
+            a = np.lib.format.read_array(io.BytesIO(data))
+            a[0] += 1.0
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, a)
+            return buf.getvalue()
+        return data
+
+    with pytest.raises(ValueError, match="integrity check"):
+        rio.load(_rewrite(path, tmp_path / "tampered.npz", bump_coef))
+
+    def edit_meta(key, value):
+        def change(name, data):
+            if name == "regularized-model.json":
+                meta = json.loads(data)
+                meta[key] = value
+                return json.dumps(meta).encode()
+            return data
+        return change
+
+    with pytest.raises(ValueError, match="integrity check"):
+        rio.load(_rewrite(path, tmp_path / "meta.npz", edit_meta("target", "other")))
+    with pytest.raises(ValueError, match="newer regularized.*version 2.*upgrade"):
+        rio.load(_rewrite(path, tmp_path / "newer.npz", edit_meta("format_version", 2)))
+    with pytest.raises(ValueError, match="not a regularized model file"):
+        rio.load(_rewrite(path, tmp_path / "other.npz", edit_meta("format", "something")))
+
+    not_zip = tmp_path / "model.csv"
+    not_zip.write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="not a regularized model file"):
+        rio.load(not_zip)
+    plain_npz = tmp_path / "plain.npz"
+    np.savez(plain_npz, a=np.arange(3))
+    with pytest.raises(ValueError, match="not a regularized model file"):
+        rio.load(plain_npz)
+    with pytest.raises(FileNotFoundError):
+        rio.load(tmp_path / "missing.npz")
+
+
+def test_load_refuses_classes_outside_the_estimators(saved_model, tmp_path):
+    path, _, _ = saved_model
+
+    def change(name, data):
+        if name == "regularized-model.json":
+            meta = json.loads(data)
+            meta["estimator"]["class"] = "os.system"
+            meta["sha256"] = rio._checksum(meta, _arrays(path))
+            return json.dumps(meta).encode()
+        return data
+
+    with pytest.raises(ValueError, match="unknown estimator class 'os.system'"):
+        rio.load(_rewrite(path, tmp_path / "evil.npz", change))
+
+
+def _arrays(path):
+    with zipfile.ZipFile(path) as zf:
+        return {n[len("arrays/"):-4]: np.lib.format.read_array(io.BytesIO(zf.read(n)))
+                for n in zf.namelist() if n.startswith("arrays/")}
+
+
+def test_save_refuses_unfitted_and_foreign_models(tmp_path):
+    with pytest.raises(ValueError, match="not fitted"):
+        rio.save(Lasso(), tmp_path / "x.npz")
+    from sklearn.linear_model import Lasso as SkLasso
+
+    with pytest.raises(ValueError, match="cannot save a Lasso"):
+        rio.save(SkLasso().fit([[0.0], [1.0]], [0.0, 1.0]), tmp_path / "x.npz")
+    assert not os.path.exists(tmp_path / "x.npz")
+
+
+def test_path_frame_has_one_row_per_alpha():
+    from regularized import path
+
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    fit = path(X, X[:, 0] + 0.1, n_alphas=7)
+    table = rio.path_frame(fit, ["a", "b", "c"])
+    assert list(table.columns) == ["alpha", "n_nonzero", "deviance_ratio", "gap",
+                                   "intercept", "a", "b", "c"]
+    np.testing.assert_array_equal(table[["a", "b", "c"]].to_numpy(), fit.coef)
