@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Create .venv and install the project with the extras named in $REGULARIZED_EXTRAS
-# (default: test,nn,io,plot). Idempotent: re-installs only when the project files change.
+# (default: test,nn,io,plot,cli). Idempotent: re-installs only when the project files change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extras="${REGULARIZED_EXTRAS:-test,nn,io,plot}"
+extras="${REGULARIZED_EXTRAS:-test,nn,io,plot,cli}"
 stamp=".venv/.setup-stamp"
 want="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)-$extras"
 if [ ! -x .venv/bin/python ]; then

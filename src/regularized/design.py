@@ -16,11 +16,15 @@ from .kernels.dense import weighted_col_moments, xt_dot_c, xt_dot_f
 
 def raw_gram(X, w):
     """``XᵀWX`` (p, p) of the raw X: one symmetric rank-k update, no copy of X."""
-    from scipy.linalg.blas import dsyrk
-
     n = X.shape[0]
     p = X.shape[1]
-    if X.dtype == np.float64 and bool(np.all(w == 1.0)):
+    unit = bool(np.all(w == 1.0))
+    if X.dtype == np.float64 and unit and n * p * p < 50_000_000:
+        # Small: NumPy's product, sparing the scipy.linalg import on a first call.
+        return X.T @ X
+    from scipy.linalg.blas import dsyrk
+
+    if X.dtype == np.float64 and unit:
         # dsyrk on Xᵀ seen as a Fortran (p, n) array: no copy for C-ordered X.
         # NumPy equivalent: G = X.T @ X (dsyrk does half the flops).
         if X.flags.c_contiguous:

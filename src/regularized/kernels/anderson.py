@@ -4,6 +4,44 @@ from numba import njit
 
 
 @njit(cache=True)
+def solve_small(A, b):
+    """Solve ``A x = b`` for a small dense system by Gaussian elimination with
+    partial pivoting (no LAPACK: keeps the kernels' cache light to load)."""
+    m = A.shape[0]
+    M = A.copy()
+    x = b.copy()
+    for col in range(m):
+        piv = col
+        best = abs(M[col, col])
+        for r in range(col + 1, m):
+            if abs(M[r, col]) > best:
+                best = abs(M[r, col])
+                piv = r
+        if best == 0.0:
+            continue
+        if piv != col:
+            for c in range(m):
+                tmp = M[col, c]
+                M[col, c] = M[piv, c]
+                M[piv, c] = tmp
+            tmp = x[col]
+            x[col] = x[piv]
+            x[piv] = tmp
+        for r in range(col + 1, m):
+            f = M[r, col] / M[col, col]
+            if f != 0.0:
+                for c in range(col, m):
+                    M[r, c] -= f * M[col, c]
+                x[r] -= f * x[col]
+    for col in range(m - 1, -1, -1):
+        acc = x[col]
+        for c in range(col + 1, m):
+            acc -= M[col, c] * x[c]
+        x[col] = acc / M[col, col] if M[col, col] != 0.0 else 0.0
+    return x
+
+
+@njit(cache=True)
 def anderson_extrapolate(history):
     """Extrapolate from K+1 consecutive iterates stored as the columns of ``history``.
 
@@ -18,7 +56,13 @@ def anderson_extrapolate(history):
     for i in range(K):
         for a in range(m):
             U[a, i] = history[a, i + 1] - history[a, i]
-    M = U.T @ U
+    M = np.zeros((K, K))
+    for i in range(K):
+        for j in range(K):
+            acc = 0.0
+            for a in range(m):
+                acc += U[a, i] * U[a, j]
+            M[i, j] = acc
     scale = 0.0
     for i in range(K):
         scale += M[i, i]
@@ -28,7 +72,7 @@ def anderson_extrapolate(history):
     # A tiny Tikhonov term keeps the solve defined when iterates stall.
     for i in range(K):
         M[i, i] += 1e-10 * scale
-    z = np.linalg.solve(M, np.ones(K))
+    z = solve_small(M, np.ones(K))
     sz = z.sum()
     if sz == 0.0 or not np.isfinite(sz):
         return out, False

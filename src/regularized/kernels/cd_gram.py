@@ -12,7 +12,7 @@ O(|ws|) and an epoch O(|ws|²): glmnet's covariance updates.
 import numpy as np
 from numba import njit
 
-from .anderson import anderson_extrapolate
+from .anderson import anderson_extrapolate, solve_small
 from .gap import enet_primal_dual
 from .prox import enet_coordinate_min
 
@@ -80,7 +80,7 @@ def fit_block_exactly(G_ZZ, g_Z):
         tr += A[a, a]
     for a in range(m):
         A[a, a] += 1e-12 * tr / m
-    return np.linalg.solve(A, g_Z)
+    return solve_small(A, g_Z)
 
 
 @njit(cache=True)

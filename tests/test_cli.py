@@ -1,0 +1,303 @@
+"""The `regularized` command through a subprocess, on real CSV and Parquet files."""
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+pd = pytest.importorskip("pandas")
+pytest.importorskip("pyarrow")
+
+from regularized import io as rio  # noqa: E402
+from regularized.cli import main  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.join(os.path.dirname(HERE), "src")
+HOUSES = os.path.join(HERE, "data", "houses.csv")
+CHURN = os.path.join(HERE, "data", "churn.csv")
+
+
+def run(*args, cwd=None):
+    """``python -m regularized ARGS`` in a fresh process."""
+    env = dict(os.environ, MPLBACKEND="Agg")
+    env["PYTHONPATH"] = SRC + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return subprocess.run([sys.executable, "-m", "regularized", *map(str, args)],
+                          capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+
+
+def run_here(*args):
+    """``main(ARGS)`` in this process: (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    status = main([str(a) for a in args], stdout=out, stderr=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def assert_one_line_error(status, stdout, stderr, match=None):
+    assert status != 0
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("regularized: error: ") and "Traceback" not in stderr
+    if match:
+        assert match in lines[0], lines[0]
+    assert stdout == ""
+
+
+def same_frames(a, b):
+    assert list(a.columns) == list(b.columns)
+    for col in a.columns:
+        np.testing.assert_array_equal(a[col].to_numpy(), b[col].to_numpy(), err_msg=col)
+
+
+# ---------------------------------------------------------------------------------------
+# fit → predict on CSV and Parquet
+# ---------------------------------------------------------------------------------------
+def test_fit_and_predict_csv_with_categories_and_missing_values(tmp_path):
+    result = run("fit", HOUSES, "--target", "price", "--impute", "median", "--out",
+                 tmp_path / "out", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    summary = result.stdout
+    assert "family      gaussian (inferred: the target is numeric" in summary
+    assert "penalty     l1 (lasso), 5-fold CV, --select min" in summary
+    assert "CV score    mean squared error" in summary
+    assert "selected" in summary and "city=Paris" in summary
+    assert "note: dropped 2 row(s) with a missing target 'price' (rows 10, 34)" in summary
+    assert "note: dropped column 'constant': constant (1)" in summary
+    assert "note: column 'age': 3 missing value(s) imputed with the median" in summary
+    model_file = tmp_path / "out" / "model.npz"
+    assert model_file.exists() and str(model_file) in summary
+
+    # predict: the raw CSV (missing values, categories, the target column) gives the same
+    # numbers as the Python model, and as a fit made in this process
+    preds_file = tmp_path / "preds.csv"
+    result = run("predict", model_file, HOUSES, "--out", preds_file)
+    assert result.returncode == 0, result.stderr
+    from_cli = pd.read_csv(preds_file)
+    frame = rio.read_table(HOUSES)
+    loaded = rio.load(model_file)
+    same_frames(from_cli, loaded.predict_frame(frame))
+    in_memory = rio.fit_table(frame, "price", impute="median")
+    np.testing.assert_allclose(from_cli["prediction"], in_memory.predict(frame), rtol=1e-12)
+    assert loaded.info["alpha"] == pytest.approx(in_memory.info["alpha"], rel=1e-12)
+
+    # without --out: CSV on stdout
+    result = run("predict", model_file, HOUSES)
+    assert result.returncode == 0 and result.stderr == ""
+    same_frames(pd.read_csv(io.StringIO(result.stdout)), from_cli)
+
+
+def test_fit_and_predict_parquet_binomial_with_unseen_levels(tmp_path):
+    frame = rio.read_table(CHURN)
+    frame.loc[[3, 50], "monthly"] = np.nan
+    train = tmp_path / "churn.parquet"
+    frame.to_parquet(train)
+    new = frame.drop(columns=["churned"]).head(6).copy()
+    new.loc[0, "plan"] = "vip"                                   # never seen in training
+    new_file = tmp_path / "new.parquet"
+    new.to_parquet(new_file)
+
+    result = run("fit", train, "--target", "churned", "--impute", "mean", "--l1-ratio", "0.7",
+                 "--select", "1se", "--cv", "4", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "family      binomial (inferred: the target has two classes ('no', 'yes')" in out
+    assert "elasticnet (l1_ratio=0.7), 4-fold CV, --select 1se" in out
+    assert "CV score    binomial deviance" in out
+    assert "note: column 'monthly': 2 missing value(s) imputed with the mean" in out
+
+    result = run("predict", tmp_path / "model.npz", new_file, "--out", tmp_path / "p.parquet")
+    assert result.returncode == 0, result.stderr
+    notes = result.stderr.strip().splitlines()
+    assert notes[0].startswith("regularized: note: column 'plan': 1 row(s) with levels not "
+                               "seen in training ('vip')")
+    predictions = pd.read_parquet(tmp_path / "p.parquet")
+    assert list(predictions.columns) == ["prediction", "probability_no", "probability_yes"]
+    same_frames(predictions, rio.load(tmp_path / "model.npz").predict_frame(new))
+    np.testing.assert_allclose(predictions[["probability_no", "probability_yes"]].sum(axis=1),
+                               1.0)
+
+
+def test_family_choices_multinomial_and_poisson(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=45).round(3), "b": rng.normal(size=45).round(3)})
+    frame["kind"] = np.where(frame.a > 0.5, "high", np.where(frame.a < -0.5, "low", "mid"))
+    frame["visits"] = rng.poisson(np.exp(0.4 * frame.b))
+    file = tmp_path / "kinds.csv"
+    frame.to_csv(file, index=False)
+    result = run("fit", file, "--target", "kind", "--drop", "visits", "--n-alphas", "4",
+                 "--cv", "3", "--out", tmp_path / "m", "-q")
+    assert result.returncode == 0, result.stderr
+    assert "family      multinomial (inferred: the target has 3 classes" in result.stdout
+    result = run("fit", file, "--target", "visits", "--family", "poisson", "--drop", "kind",
+                 "--penalty", "l2", "--n-alphas", "20", "--out", tmp_path / "p")
+    assert result.returncode == 0, result.stderr
+    assert "family      poisson (as asked)" in result.stdout
+    assert "penalty     l2 (ridge)" in result.stdout
+    assert "CV score    Poisson deviance" in result.stdout
+
+
+def test_path_writes_one_row_per_alpha(tmp_path):
+    result = run("path", HOUSES, "--target", "price", "--impute", "mean", "--n-alphas", "12",
+                 "--penalty", "elasticnet")
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert len(table) == 12
+    assert list(table.columns[:5]) == ["alpha", "n_nonzero", "deviance_ratio", "gap",
+                                       "intercept"]
+    assert "city=Paris" in table.columns and "constant" not in table.columns
+    assert np.all(np.diff(table["alpha"]) < 0) and table["n_nonzero"].iloc[0] == 0
+    from regularized import path
+
+    prepared = rio.prepare_table(rio.read_table(HOUSES), "price", impute="mean")
+    fit = path(prepared.X, prepared.y, l1_ratio=0.5, n_alphas=12, standardize=True)
+    np.testing.assert_allclose(table[prepared.feature_names].to_numpy(), fit.coef,
+                               rtol=1e-12, atol=1e-12)
+    notes = result.stderr.strip().splitlines()
+    assert all(line.startswith("regularized: note: ") for line in notes)
+    assert any("family gaussian (inferred: the target is numeric)" in n for n in notes)
+
+
+def test_console_script_when_installed():
+    script = shutil.which("regularized", path=os.path.dirname(sys.executable))
+    if script is None:
+        pytest.skip("the console script is not installed in this environment")
+    result = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.startswith("regularized ")
+
+
+# ---------------------------------------------------------------------------------------
+# bad input: one line on stderr, non-zero exit, never a traceback
+# ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def model_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("models")
+    model = rio.fit_table(rio.read_table(HOUSES), "price", impute="mean", n_alphas=10)
+    good = rio.save(model, folder / "good.npz")
+    raw = open(good, "rb").read()
+    (folder / "truncated.npz").write_bytes(raw[: len(raw) // 2])
+
+    def rewrite(name, change):
+        with zipfile.ZipFile(good) as zin, zipfile.ZipFile(folder / name, "w") as zout:
+            for info in zin.infolist():
+                data = zin.read(info.filename)
+                if info.filename == "regularized-model.json":
+                    meta = json.loads(data)
+                    change(meta)
+                    data = json.dumps(meta).encode()
+                zout.writestr(info.filename, data)
+
+    rewrite("tampered.npz", lambda m: m["preprocessing"]["columns"][0].update(fill=1e9))
+    rewrite("newer.npz", lambda m: m.update(format_version=99))
+    strict = rio.fit_table(rio.read_table(HOUSES).drop(columns=["age"]), "price", n_alphas=10)
+    rio.save(strict, folder / "strict.npz")
+    no_city = rio.read_table(HOUSES).drop(columns=["city"])
+    no_city.to_csv(folder / "no_city.csv", index=False)
+    (folder / "empty.csv").write_text("")
+    (folder / "data.xlsx").write_text("x")
+    (folder / "a_file").write_text("x")
+    return folder
+
+
+ERRORS = {
+    "missing data file": (["fit", "{d}/nope.csv", "--target", "y"], "no such file"),
+    "unknown format": (["fit", "{d}/data.xlsx", "--target", "y"], "cannot tell the format"),
+    "empty file": (["fit", "{d}/empty.csv", "--target", "y"], "empty.csv"),
+    "missing target column": (["fit", HOUSES, "--target", "prize"], "no column 'prize'"),
+    "missing features": (["fit", HOUSES, "--target", "price"],
+                         "column 'age' has 3 missing value(s) (rows 5, 18, 41)"),
+    "text target as gaussian": (["fit", CHURN, "--target", "churned", "--family", "gaussian"],
+                                "needs a numeric target"),
+    "three classes as binomial": (["fit", CHURN, "--target", "plan", "--family", "binomial"],
+                                  "two classes"),
+    "too few folds": (["fit", CHURN, "--target", "churned", "--cv", "1"], "at least 2 folds"),
+    "bad l1 ratio": (["fit", CHURN, "--target", "churned", "--l1-ratio", "2"],
+                     "must be in [0, 1]"),
+    "l1 ratio with l1": (["fit", CHURN, "--target", "churned", "--l1-ratio", "0.5",
+                          "--penalty", "l1"], "--l1-ratio applies to --penalty elasticnet"),
+    "unknown option": (["fit", CHURN, "--target", "churned", "--frobnicate"],
+                       "unrecognized arguments"),
+    "bad family": (["fit", CHURN, "--target", "churned", "--family", "gamma"], "invalid choice"),
+    "no command": ([], "give a command"),
+    "no data": (["fit", "--target", "x"], "give a data file"),
+    "data and dataset": (["report", HOUSES, "--dataset", "diabetes"], "not both"),
+    "unknown dataset": (["report", "--dataset", "nope"], "unknown dataset 'nope'"),
+    "unknown drop": (["fit", HOUSES, "--target", "price", "--drop", "zzz"], "'zzz'"),
+    "out is a file": (["fit", CHURN, "--target", "churned", "--out", "{d}/a_file"],
+                      "not a directory"),
+    "missing model": (["predict", "{d}/nope.npz", HOUSES], "no such file"),
+    "truncated model": (["predict", "{d}/truncated.npz", HOUSES], "corrupt or truncated"),
+    "tampered model": (["predict", "{d}/tampered.npz", HOUSES], "integrity check"),
+    "newer model": (["predict", "{d}/newer.npz", HOUSES], "newer regularized"),
+    "not a model": (["predict", HOUSES, HOUSES], "not a regularized model file"),
+    "predict data lacks a column": (["predict", "{d}/good.npz", "{d}/no_city.csv"],
+                                    "lacks column(s) the model needs: 'city'"),
+    "predict data has missing values": (["predict", "{d}/strict.npz", HOUSES],
+                                        "fitted without imputation"),
+    "predict output format": (["predict", "{d}/good.npz", HOUSES, "--out", "{d}/p.json"],
+                              "cannot tell the format"),
+}
+SUBPROCESS = ["missing data file", "missing features", "three classes as binomial",
+              "unknown option", "truncated model", "tampered model", "newer model",
+              "predict data lacks a column"]
+
+
+def _args(name, folder):
+    args, match = ERRORS[name]
+    return [a.replace("{d}", str(folder)) for a in args], match
+
+
+@pytest.mark.parametrize("name", SUBPROCESS)
+def test_bad_input_through_a_subprocess(model_files, name):
+    args, match = _args(name, model_files)
+    result = run(*args)
+    assert_one_line_error(result.returncode, result.stdout, result.stderr, match)
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_bad_input_in_process(model_files, name):
+    args, match = _args(name, model_files)
+    assert_one_line_error(*run_here(*args), match)
+
+
+def test_help_version_and_datasets():
+    status, out, err = run_here("datasets")
+    assert status == 0 and out.splitlines()[0].startswith("diabetes ")
+    assert "breast_cancer" in out
+    with pytest.raises(SystemExit):
+        pass
+    status, _, _ = run_here("--help")
+    assert status == 0
+    status, _, _ = run_here("fit", "--help")
+    assert status == 0
+
+
+def test_progress_bars_show_on_a_terminal_after_a_delay_and_never_when_quiet():
+    from rich.console import Console
+
+    from regularized.report import NullProgress, RichProgress
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=100)
+    with RichProgress(console, delay=0) as progress:
+        with progress.task("cross-validating", total=3) as task:
+            for _ in range(3):
+                task.advance()
+    assert "cross-validating" in buffer.getvalue()
+    quiet = io.StringIO()
+    console = Console(file=quiet, force_terminal=True)
+    with RichProgress(console, delay=5.0) as progress:        # ends before the delay
+        with progress.task("quick", total=1) as task:
+            task.advance()
+    assert quiet.getvalue() == ""
+    not_a_terminal = io.StringIO()
+    with RichProgress(Console(file=not_a_terminal), delay=0) as progress:
+        with progress.task("piped", total=1) as task:
+            task.advance()
+    assert not_a_terminal.getvalue() == ""
+    with NullProgress() as progress, progress.task("nothing") as task:
+        task.advance()
