@@ -77,6 +77,22 @@ class _State:
             return
         w, Y = self.w, self.Y
         scale = float(w.sum())
+        if not self.Z.size:
+            # Intercepts only: joint Newton on all K (Hessian diag(Σwp) − PᵀWP,
+            # singular along the all-ones direction, which the softmax ignores).
+            K = Y.shape[1]
+            for _ in range(100):
+                P = softmax(self.eta)
+                grad = w @ (P - Y)
+                if np.max(np.abs(grad)) <= 1e-13 * scale:
+                    return
+                H = np.diag(w @ P) - P.T @ (w[:, None] * P)
+                H += (1e-12 * np.trace(H) / K + 1e-300) * np.eye(K)
+                step = np.linalg.lstsq(H + np.ones((K, K)) / K, grad, rcond=None)[0]
+                step -= step.mean()
+                self.b -= step
+                self.eta -= step
+            return
         for _ in range(100):
             P = softmax(self.eta)
             worst = np.max(np.abs(w @ (P - Y))) if self.fit_intercept else 0.0

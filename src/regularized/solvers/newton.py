@@ -145,6 +145,7 @@ class GLMState:
         self.eta = offset + b0
         self.Z = np.empty(0, dtype=np.int64) if Z is None else Z
         self.XZ = unpenalized_columns(cols, self.Z, y.shape[0])
+        self.sat = float(w @ loss.saturated(y))   # Σ w ℓ(y, η_saturated)
 
     def polish_intercept(self, positive=False):
         """Exact intercept (and unpenalized coefficients) for the current β.
@@ -216,7 +217,9 @@ def _newton_ws(state, ws, l1, l2, positive, tol_rel, max_epochs):
         d1, d2, mu = loss.derivatives(y, state.eta)
         g_ws = csc_xt_subset(cols.data, cols.indices, cols.indptr, w, -d1, cols.scale, loc)
         primal, dual = _gap(state, g_ws, beta_b[loc], l1[ws], l2[ws], positive, mu)
-        if primal - dual <= tol_rel * primal or epochs >= max_epochs:
+        # Relative to the objective above its saturated floor (≥ 0 for every
+        # loss; for Poisson the objective itself can be negative).
+        if primal - dual <= tol_rel * (primal - state.sat) or epochs >= max_epochs:
             break
         h = w * d2
         z = state.eta - state.offset - d1 / d2
@@ -291,7 +294,7 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
     unpen = np.flatnonzero((v == 0) & usable)
     state = GLMState(cols, y, w, offset, loss, fit_intercept, b0 if np.isfinite(b0) else 0.0,
                      unpen)
-    state.polish_intercept()
+    state.polish_intercept(positive)
     null_dev = 2.0 * (loss.value(y, state.eta, w) - sat)
     d1, _, _ = loss.derivatives(y, state.eta)
     g_prev = cols.xt_full(-(w * d1))
@@ -320,7 +323,8 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
             d1, _, mu = loss.derivatives(y, state.eta)
             g = cols.xt_full(-(w * d1))
             primal, dual = _gap(state, g, state.beta, l1, l2, positive, mu)
-            rel_gap = max(primal - dual, 0.0) / primal if primal > 0 else 0.0
+            above = primal - sat
+            rel_gap = max(primal - dual, 0.0) / above if above > 0 else 0.0
             if rel_gap <= tol or epochs >= max_iter:
                 break
             sc = g if positive else np.abs(g)
