@@ -140,17 +140,11 @@ def test_gap_and_kkt_at_every_alpha(loss, option, design, fit_intercept):
     _assert_certified(P, loss, X, y, kw, tol=1e-7)
 
 
-_POSITIVE_UNPEN = pytest.mark.xfail(strict=True, reason=(
-    "ENGINE BUG (lead must fix): positive=True with penalty_factor 0 — the null fit re-fits the "
-    "unpenalized feature without its bound (coefficient < 0, gap reported 0); Poisson then "
-    "fails with gap ≈ 0.7 after max_iter epochs"))
-
-
 @pytest.mark.parametrize("loss,design,fit_intercept,positive", [
     ("logistic", "dense", True, False),
-    pytest.param("logistic", "csc", False, True, marks=_POSITIVE_UNPEN),
+    ("logistic", "csc", False, True),
     ("poisson", "dense", True, False),
-    pytest.param("poisson", "csr", True, True, marks=_POSITIVE_UNPEN),
+    ("poisson", "csr", True, True),
     ("multinomial", "dense", True, False)])
 def test_unpenalized_feature_is_fitted_and_certified(loss, design, fit_intercept, positive):
     """penalty_factor 0: the feature is fitted from the null fit on (its gradient vanishes at
@@ -210,10 +204,6 @@ def test_two_class_multinomial_gap_is_sound():
     _assert_certified(P, "multinomial", X, y, kw, tol=1e-7)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ENGINE BUG (lead must fix): Poisson objective e^η − yη is negative once counts exceed e; "
-    "the GLM path then reports gap 0.0 by fiat (rel_gap = … if primal > 0 else 0), so tol is "
-    "never enforced nor certified (DESIGN §1: gap relative to the objective at β = 0)"))
 def test_poisson_gap_is_meaningful_when_the_objective_is_negative():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((100, 5))
@@ -263,11 +253,7 @@ def test_multinomial_reaches_tight_tol():
 
 @pytest.mark.parametrize("loss", [
     "logistic", "poisson",
-    pytest.param("multinomial", marks=pytest.mark.xfail(strict=True, reason=(
-        "ENGINE BUG (lead must fix): multinomial at one small alpha from a cold start (what an "
-        "estimator's fit does) stops after ~2600 epochs with gap ≈ 8e-2 (ConvergenceWarning), "
-        "5e-5 above scikit-learn's objective; 20–45 s with an intercept. A warm-started path "
-        "to the same alpha converges")))])
+    "multinomial"])
 def test_single_small_alpha_from_cold_start(loss):
     """A one-alpha path far below alpha_max (no warm start): certified, and equal to
     scikit-learn's objective where it has the same problem."""

@@ -19,7 +19,8 @@ from ..kernels.cd_multi import (csc_multi_cd, csc_multi_moments, csc_multi_resid
                                 csc_multi_xt, group_conjugate, group_scalings)
 from ..kernels.gap import dual_scalings, penalty_conjugate
 from ..losses import HESSIAN_FLOOR, _xlogx
-from .newton import ARMIJO, MAX_NEWTON, _Columns, polish_unpenalized, unpenalized_columns
+from .newton import (ARMIJO, MAX_NEWTON, _Columns, polish_unpenalized, unpenalized_columns,
+                     warmup_alphas)
 
 MAX_INNER_EPOCHS = 200
 
@@ -236,6 +237,7 @@ def multinomial_path(X, Y, w, offset, alphas, l1_ratio, penalty_factor, positive
         return (G if positive else np.abs(G)).max(axis=1)
 
     G_prev, _ = full_gradient()
+    user_grid = alphas is not None
     if alphas is None:
         alphas = grid(scores(G_prev))
     k = alphas.shape[0]
@@ -249,31 +251,40 @@ def multinomial_path(X, Y, w, offset, alphas, l1_ratio, penalty_factor, positive
     l1_prev = None
     stopped = None
     done = 0
-    for i, alpha in enumerate(alphas):
+    def solve_at(alpha, tol_a, G_prev, l1_prev, ever):
         l1 = n * alpha * l1_ratio * v
         l2 = n * alpha * (1.0 - l1_ratio) * v
         threshold = 2.0 * l1 - (l1_prev if l1_prev is not None else l1)
         ws = np.union1d(ever, np.flatnonzero((scores(G_prev) >= threshold) & usable))
         ws = ws.astype(np.int64)
-        tol_inner = 0.3 * tol
+        tol_inner = 0.3 * tol_a
         epochs = _newton_ws(state, ws, l1, l2, positive, grouped, tol_inner, max_iter)
         while True:
             G, P = full_gradient()
             primal, dual = _gap(state, G, state.B, l1, l2, positive, grouped, P)
             rel_gap = max(primal - dual, 0.0) / primal if primal > 0 else 0.0
-            if rel_gap <= tol or epochs >= max_iter:
-                break
+            if rel_gap <= tol_a or epochs >= max_iter:
+                return rel_gap, primal, G, l1, epochs
             viol = (scores(G) > l1 * (1.0 + 1e-12)) & usable
             viol[ws] = False
             new = np.flatnonzero(viol)
             if new.size:
                 ws = np.union1d(ws, new).astype(np.int64)
             elif tol_inner < 1e-15:
-                break
+                return rel_gap, primal, G, l1, epochs
             else:
                 tol_inner *= 0.1
             epochs += max(_newton_ws(state, ws, l1, l2, positive, grouped, tol_inner,
                                      max(max_iter - epochs, 1)), 1)
+
+    if user_grid:
+        # As for binomial: reach a grid far below alpha_max along a short path.
+        for alpha in warmup_alphas(grid(scores(G_prev))[0], alphas[0]):
+            _, _, G_prev, l1_prev, _ = solve_at(alpha, max(tol, 1e-4), G_prev, l1_prev, ever)
+            ever = np.union1d(ever, np.flatnonzero(np.any(state.B != 0, axis=1)))
+            ever = ever.astype(np.int64)
+    for i, alpha in enumerate(alphas):
+        rel_gap, primal, G, l1, epochs = solve_at(alpha, tol, G_prev, l1_prev, ever)
         coefs[i] = state.B.T
         intercepts[i] = state.b
         gaps[i] = rel_gap

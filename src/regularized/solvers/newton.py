@@ -274,6 +274,17 @@ def _newton_ws(state, ws, l1, l2, positive, tol_rel, max_epochs):
 
 
 ETA_LIMIT = 500.0
+# Warm-up steps (ratio between consecutive alphas) towards a grid that starts
+# far below alpha_max.
+WARMUP_RATIO = 0.6
+
+
+def warmup_alphas(alpha_max, first):
+    """Log-spaced alphas from alpha_max down to (not including) ``first``."""
+    if not alpha_max > first / WARMUP_RATIO:
+        return np.empty(0)
+    steps = int(np.ceil(np.log(first / alpha_max) / np.log(WARMUP_RATIO)))
+    return alpha_max * (first / alpha_max) ** (np.arange(steps) / steps)
 
 
 def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
@@ -298,6 +309,7 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
     null_dev = 2.0 * (loss.value(y, state.eta, w) - sat)
     d1, _, _ = loss.derivatives(y, state.eta)
     g_prev = cols.xt_full(-(w * d1))
+    user_grid = alphas is not None
     if alphas is None:
         alphas = alpha_max_from_null(g_prev)
     k = alphas.shape[0]
@@ -311,13 +323,13 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
     l1_prev = None
     stopped = None
     done = 0
-    for i, alpha in enumerate(alphas):
+    def solve_at(alpha, tol_a, g_prev, l1_prev, ever):
         l1 = n * alpha * l1_ratio * v
         l2 = n * alpha * (1.0 - l1_ratio) * v
         score = g_prev if positive else np.abs(g_prev)
         threshold = 2.0 * l1 - (l1_prev if l1_prev is not None else l1)
         ws = np.union1d(ever, np.flatnonzero((score >= threshold) & usable)).astype(np.int64)
-        tol_inner = 0.3 * tol
+        tol_inner = 0.3 * tol_a
         epochs = _newton_ws(state, ws, l1, l2, positive, tol_inner, max_iter)
         while True:
             d1, _, mu = loss.derivatives(y, state.eta)
@@ -325,8 +337,8 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
             primal, dual = _gap(state, g, state.beta, l1, l2, positive, mu)
             above = primal - sat
             rel_gap = max(primal - dual, 0.0) / above if above > 0 else 0.0
-            if rel_gap <= tol or epochs >= max_iter:
-                break
+            if rel_gap <= tol_a or epochs >= max_iter:
+                return rel_gap, primal, g, l1, epochs
             sc = g if positive else np.abs(g)
             viol = (sc > l1 * (1.0 + 1e-12)) & usable
             viol[ws] = False
@@ -334,11 +346,20 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
             if new.size:
                 ws = np.union1d(ws, new).astype(np.int64)
             elif tol_inner < 1e-15:
-                break
+                return rel_gap, primal, g, l1, epochs
             else:
                 tol_inner *= 0.1
             epochs += max(_newton_ws(state, ws, l1, l2, positive, tol_inner,
                                      max(max_iter - epochs, 1)), 1)
+
+    if user_grid:
+        # A grid starting far below alpha_max (an estimator's single alpha) is
+        # reached along a short unreported path: warm starts make it cheap.
+        for alpha in warmup_alphas(alpha_max_from_null(g_prev)[0], alphas[0]):
+            _, _, g_prev, l1_prev, _ = solve_at(alpha, max(tol, 1e-4), g_prev, l1_prev, ever)
+            ever = np.union1d(ever, np.flatnonzero(state.beta)).astype(np.int64)
+    for i, alpha in enumerate(alphas):
+        rel_gap, primal, g, l1, epochs = solve_at(alpha, tol, g_prev, l1_prev, ever)
         coefs[i] = state.beta
         intercepts[i] = state.b
         gaps[i] = rel_gap
