@@ -325,6 +325,29 @@ def test_load_refuses_classes_outside_the_estimators(saved_model, tmp_path):
         rio.load(_rewrite(path, tmp_path / "evil.npz", change))
 
 
+def test_load_refuses_private_attribute_names(saved_model, tmp_path):
+    path, _, _ = saved_model
+
+    def change(name, data):
+        if name == "regularized-model.json":
+            meta = json.loads(data)
+            meta["estimator"]["attributes"]["__class__"] = "x"
+            meta["sha256"] = rio._checksum(meta, _arrays(path))
+            return json.dumps(meta).encode()
+        return data
+
+    with pytest.raises(ValueError, match="bad attribute name '__class__'"):
+        rio.load(_rewrite(path, tmp_path / "evil.npz", change))
+
+
+def test_top_level_save_and_load():
+    import regularized
+
+    if not hasattr(regularized, "save"):
+        pytest.skip("regularized.save/load: exported by regularized/__init__.py")
+    assert regularized.save is rio.save and regularized.load is rio.load
+
+
 def _arrays(path):
     with zipfile.ZipFile(path) as zf:
         return {n[len("arrays/"):-4]: np.lib.format.read_array(io.BytesIO(zf.read(n)))

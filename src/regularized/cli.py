@@ -235,15 +235,12 @@ def _out_dir(path):
 
 def _summary(model, source, model_path, stdout, extra=()):
     info = model.info
-    from .io import score_name
+    from .io import describe_family, score_name
 
     def line(key, value):
         print(f"  {key:<11} {value}", file=stdout)
 
-    reason = info.get("family_reason")
-    family = model.family + (f" (inferred: {reason}; --family chooses another)" if reason
-                             and "dataset" not in reason else
-                             f" ({reason})" if reason else " (as asked)")
+    family = describe_family(model.family, info)
     penalty = {"l1": "l1 (lasso)", "l2": "l2 (ridge)",
                "elasticnet": f"elasticnet (l1_ratio={info['l1_ratio']:g})"}[info["penalty"]]
     selected = model.selected_features()
@@ -284,7 +281,7 @@ def _cmd_fit(args, stdout, stderr):
                               standardize=args.standardize, n_alphas=args.n_alphas,
                               alpha_min_ratio=args.alpha_min_ratio, random_state=args.seed)
     if reason is not None:
-        model.info["family_reason"] = reason
+        model.info["family_source"], model.info["family_reason"] = "note", reason
     model.info["source"] = source
     path = save(model, os.path.join(out_dir, MODEL_FILE))
     _summary(model, source, path, stdout)
@@ -305,7 +302,7 @@ def _cmd_report(args, stdout, stderr):
                               standardize=args.standardize, n_alphas=args.n_alphas,
                               alpha_min_ratio=args.alpha_min_ratio, random_state=args.seed,
                               n_rounds=args.rounds, title=args.title, source=source,
-                              command=command, progress=progress, family_reason=reason)
+                              command=command, progress=progress, family_note=reason)
         with progress.task("writing"):
             path = report.write(out_dir)
     model_path = os.path.join(out_dir, MODEL_FILE)

@@ -226,8 +226,10 @@ def bias_variance(estimator, X, y, alphas=None, *, n_rounds=50, train_size=0.5,
        linear model holds; when the true mean is not linear in these features it also
        absorbs the linear model's approximation error, so bias² is then understated); for
        the GLMs by ``μ(1 − μ)`` (binomial; summed over classes for multinomial) or ``μ``
-       (Poisson) under the least-penalized fit on all rows; for other estimators it is left
-       unknown. ``None`` never separates it.
+       (Poisson) under the least-penalized fit on all rows, capped at the smallest
+       ``error − variance`` over the alphas (that reference is still penalized, which pulls
+       its probabilities toward the mean and overstates the noise; bias² ≥ 0 bounds it);
+       for other estimators it is left unknown. ``None`` never separates it.
     5. ``bias2 = error − variance − noise``: the rest, so the three parts add up to the error
        exactly. Its sampling error is that of the error and noise estimates (they share the
        rows, so much of it cancels); it can come out slightly negative where the model is
@@ -342,6 +344,11 @@ def bias_variance(estimator, X, y, alphas=None, *, n_rounds=50, train_size=0.5,
             raise ValueError(f"noise_variance must be ≥ 0, got {noise_variance!r}")
         method = "given"
     bias2_plus_noise = error - variance
+    if method.startswith("estimated: mean Var(y|x)") and noise > bias2_plus_noise.min():
+        # The reference is penalized: its probabilities are pulled toward the mean, which
+        # overstates Var(y|x). bias² ≥ 0 bounds the noise by error − variance at every alpha.
+        noise = float(bias2_plus_noise.min())
+        method += "; capped at the smallest error − variance over the alphas (bias² ≥ 0)"
     bias2 = bias2_plus_noise - noise
     response = {"squared": "prediction", "regressor": "prediction",
                 "logistic": "probability", "multinomial": "class probabilities",

@@ -39,8 +39,8 @@ import zipfile
 
 import numpy as np
 
-__all__ = ["FAMILIES", "PENALTIES", "Model", "Preprocessor", "fit_table", "infer_family",
-           "load", "path_frame", "read_table", "save"]
+__all__ = ["FAMILIES", "PENALTIES", "Model", "Preprocessor", "describe_family", "fit_table",
+           "infer_family", "load", "path_frame", "prepare_table", "read_table", "save"]
 
 FORMAT_NAME = "regularized-model"
 FORMAT_VERSION = 1
@@ -80,6 +80,17 @@ def _pandas():
     return pd
 
 
+def describe_family(family, info):
+    """``"binomial (inferred: …; --family chooses another)"``, ``"… (as asked)"`` or the
+    caller's note, from a Model's ``info``."""
+    source, reason = info.get("family_source"), info.get("family_reason")
+    if source == "inferred" and reason:
+        return f"{family} (inferred: {reason}; --family chooses another)"
+    if source == "note" and reason:
+        return f"{family} ({reason})"
+    return f"{family} (as asked)"
+
+
 def score_name(scoring, family=None):
     """A readable name for a CV scoring (``"mse"`` → ``"mean squared error"``)."""
     return _SCORE_NAMES.get((scoring, family)) or _SCORE_NAMES.get((scoring, None)) \
@@ -103,28 +114,26 @@ def read_table(path):
     if os.path.isdir(path):
         raise ValueError(f"{path} is a directory, not a data file")
     lower = path.lower()
+    if lower.endswith((".parquet", ".pq")):
+        kind = "parquet"
+    elif lower.endswith((".csv", ".csv.gz", ".txt")):
+        kind = "csv"
+    elif lower.endswith((".tsv", ".tsv.gz")):
+        kind = "tsv"
+    else:
+        raise ValueError(f"cannot tell the format of {path}: name it .csv, .tsv or .parquet")
+    if kind == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError as exc:                                # pragma: no cover
+            raise ImportError("reading Parquet needs pyarrow: pip install 'regularized[io]'") \
+                from exc
     try:
-        if lower.endswith((".parquet", ".pq")):
-            try:
-                import pyarrow  # noqa: F401
-            except ImportError as exc:                            # pragma: no cover
-                raise ImportError("reading Parquet needs pyarrow: pip install "
-                                  "'regularized[io]'") from exc
+        if kind == "parquet":
             frame = pd.read_parquet(path)
-        elif lower.endswith((".csv", ".csv.gz", ".txt")):
-            frame = pd.read_csv(path)
-        elif lower.endswith((".tsv", ".tsv.gz")):
-            frame = pd.read_csv(path, sep="\t")
         else:
-            raise ValueError(f"cannot tell the format of {path}: name it .csv, .tsv or "
-                             ".parquet")
-    except (ImportError, ValueError) as exc:
-        if isinstance(exc, ValueError) and str(exc).startswith("cannot tell"):
-            raise
-        if isinstance(exc, ImportError):
-            raise
-        raise ValueError(f"could not read {path}: {_one_line(exc)}") from exc
-    except Exception as exc:  # parser and Arrow errors have many types
+            frame = pd.read_csv(path, sep="\t" if kind == "tsv" else ",")
+    except Exception as exc:  # parser, Arrow and decoding errors have many types
         raise ValueError(f"could not read {path}: {_one_line(exc)}") from exc
     if frame.shape[1] == 0 or frame.shape[0] == 0:
         raise ValueError(f"{path} has no data rows")
@@ -477,7 +486,6 @@ def prepare_table(frame, target, *, family=None, impute=None, drop=()):
     Rows with a missing target are dropped (with a note); the family is inferred from the
     target when not given; ``drop`` names columns to leave out.
     """
-    pd = _pandas()
     if target is None:
         raise ValueError("name the target column (--target COL)")
     if target not in frame.columns:
@@ -512,7 +520,6 @@ def prepare_table(frame, target, *, family=None, impute=None, drop=()):
     X = pre.transform(features)
     if X.shape[0] < 3:
         raise ValueError(f"only {X.shape[0]} usable row(s); need at least 3")
-    del pd
     return Prepared(X=X, y=y, preprocessor=pre, family=family, family_reason=reason,
                     notes=notes, target=target)
 
@@ -534,8 +541,9 @@ class Model:
     family : "gaussian", "binomial", "multinomial" or "poisson".
     target : the target column's name.
     info : dict: penalty, l1_ratio, selection, alpha (the chosen alpha on the path scale of
-        DESIGN §1), alpha_min, alpha_1se, cv_score, cv_se, scoring, n_folds, n_samples,
-        family_reason, notes.
+        DESIGN §1), alpha_min, alpha_1se, cv_score, cv_se, scoring, score_name, n_folds,
+        n_samples, n_features, n_nonzero, standardize, family_source ("inferred", "given" or
+        "note"), family_reason, notes.
     feature_scale : (n_features,) standard deviations of the design's columns in the
         training data (to read coefficients per standard deviation).
     """
@@ -731,6 +739,7 @@ def fit_prepared(prepared, *, penalty="l1", l1_ratio=None, cv=5, selection="min"
         "n_samples": int(X.shape[0]), "n_features": int(X.shape[1]),
         "n_nonzero": int(np.count_nonzero(np.any(coef != 0, axis=0))),
         "standardize": bool(standardize), "family_reason": prepared.family_reason,
+        "family_source": "inferred" if prepared.family_reason else "given",
         "notes": notes, "random_state": random_state,
     }
     return Model(estimator, prepared.preprocessor, family=family, target=prepared.target,
@@ -1086,6 +1095,12 @@ def _library_version():
     return __version__
 
 
+def _fitted_name(key):
+    """A fitted attribute's name: ``coef_``, ``alpha_min_``… (never private or dunder)."""
+    return isinstance(key, str) and key.endswith("_") and key[:1].isalpha() \
+        and key.replace("_", "").isalnum()
+
+
 def _rebuild(metadata, arrays):
     record = metadata["estimator"]
     classes = _estimator_classes()
@@ -1099,13 +1114,13 @@ def _rebuild(metadata, arrays):
         raise ValueError(f"unknown parameter(s) {sorted(unknown)} for {record['class']}")
     estimator = cls(**params)
     for key, value in record["attributes"].items():
-        if not key.endswith("_"):
+        if not _fitted_name(key):
             raise ValueError(f"bad attribute name {key!r}")
         setattr(estimator, key, _decode_value(value))
     for key, value in arrays.items():
-        if key.startswith("__"):
+        if key == "__feature_scale__":
             continue
-        if not key.endswith("_"):
+        if not _fitted_name(key):
             raise ValueError(f"bad array name {key!r}")
         setattr(estimator, key, value)
     if not hasattr(estimator, "coef_"):

@@ -231,8 +231,11 @@ def _count_axis(ax, x, counts, n_ticks=7, log=False):
     where = np.log(x) if log else x
     targets = np.linspace(where.min(), where.max(), n_ticks)
     pick = np.unique([int(np.argmin(np.abs(where - t))) for t in targets])
+    from matplotlib.ticker import NullLocator
+
     top = ax.secondary_xaxis("top")
     top.set_xticks(x[pick], labels=[str(int(c)) for c in counts[pick]])
+    top.xaxis.set_minor_locator(NullLocator())
     top.tick_params(labelsize="small")
     top.set_xlabel("non-zero coefficients", fontsize="small")
     return top
@@ -309,7 +312,13 @@ def plot_path(fit, *, xvar="alpha", feature_names=None, top_k=8, class_index=Non
 
     ax = _new_axes(ax)
     active = np.flatnonzero(np.any(coef != 0, axis=0))
-    colors = [f"C{k % 10}" for k in range(len(active))]
+    if len(active) <= 10:
+        colors = [f"C{k}" for k in range(len(active))]
+    else:                                  # 20 distinct colours before any repeats
+        import matplotlib
+
+        palette = matplotlib.colormaps["tab20"].colors
+        colors = [palette[(2 * k) % 20 + (2 * k) // 20 % 2] for k in range(len(active))]
     for color, j in zip(colors, active):
         ax.plot(x, coef[:, j], color=color, linewidth=1.2)
     ax.axhline(0.0, color="0.6", linewidth=0.8, zorder=0)
@@ -332,6 +341,8 @@ def plot_path(fit, *, xvar="alpha", feature_names=None, top_k=8, class_index=Non
                                    (cv.index_1se, ":", "alpha_1se")):
             if np.ndim(index):                 # relaxed CV: (gamma, alpha)
                 index = index[-1]
+            if index >= len(x):                # a path that stopped early
+                continue
             ax.axvline(x[index], color="0.3", linestyle=style, linewidth=1,
                        label=f"{name} = {alphas[index]:.3g}")
         ax.legend(fontsize="x-small", loc="upper left")
@@ -380,7 +391,8 @@ def plot_cv(cv, *, ax=None, title=None, show_counts=True):
     ax.set_xscale("log")
     ax.set_xlim(alphas.max() * 1.15, alphas.min() / 1.15)
     if show_counts:
-        _count_axis(ax, alphas, cv.path.n_nonzero[:len(alphas)], log=True)
+        k = min(len(alphas), len(cv.path.n_nonzero))       # a path may stop early
+        _count_axis(ax, alphas[:k], cv.path.n_nonzero[:k], log=True)
     family = _FAMILY_OF_LOSS.get(getattr(cv, "loss", "squared"))
     ax.set_ylabel(f"CV {score_name(cv.scoring, family)} ({cv.n_folds} folds)")
     ax.set_xlabel(_ALPHA_LABEL)

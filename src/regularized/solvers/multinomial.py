@@ -277,10 +277,10 @@ def multinomial_path(X, Y, w, offset, alphas, l1_ratio, penalty_factor, positive
             epochs += max(_newton_ws(state, ws, l1, l2, positive, grouped, tol_inner,
                                      max(max_iter - epochs, 1)), 1)
 
-    if user_grid:
+    if user_grid and alphas.shape[0] == 1:
         # As for binomial: reach a grid far below alpha_max along a short path.
         for alpha in warmup_alphas(grid(scores(G_prev))[0], alphas[0]):
-            _, _, G_prev, l1_prev, _ = solve_at(alpha, max(tol, 1e-4), G_prev, l1_prev, ever)
+            _, _, G_prev, l1_prev, _ = solve_at(alpha, max(tol, 1e-6), G_prev, l1_prev, ever)
             ever = np.union1d(ever, np.flatnonzero(np.any(state.B != 0, axis=1)))
             ever = ever.astype(np.int64)
     for i, alpha in enumerate(alphas):

@@ -352,11 +352,11 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
             epochs += max(_newton_ws(state, ws, l1, l2, positive, tol_inner,
                                      max(max_iter - epochs, 1)), 1)
 
-    if user_grid:
+    if user_grid and alphas.shape[0] == 1:
         # A grid starting far below alpha_max (an estimator's single alpha) is
         # reached along a short unreported path: warm starts make it cheap.
         for alpha in warmup_alphas(alpha_max_from_null(g_prev)[0], alphas[0]):
-            _, _, g_prev, l1_prev, _ = solve_at(alpha, max(tol, 1e-4), g_prev, l1_prev, ever)
+            _, _, g_prev, l1_prev, _ = solve_at(alpha, max(tol, 1e-6), g_prev, l1_prev, ever)
             ever = np.union1d(ever, np.flatnonzero(state.beta)).astype(np.int64)
     for i, alpha in enumerate(alphas):
         rel_gap, primal, g, l1, epochs = solve_at(alpha, tol, g_prev, l1_prev, ever)
