@@ -885,9 +885,6 @@ def ridge_loo_path(X, y, *, alphas, mode="loo", fit_intercept=True, sample_weigh
         raise ValueError("leave-one-out ridge needs every penalty_factor > 0; use K-fold "
                          "cross-validation (cv=K) for unpenalized features")
     alphas = V.check_alphas(alphas)
-    design = make_design(X, w, bool(fit_intercept), bool(standardize))
-    y_mean = float(w @ y) / n if fit_intercept else 0.0
-    y_c = y - y_mean
     d = 1.0 / np.sqrt(v)
     shifts = n * alphas
     keep = w > 0
@@ -895,18 +892,28 @@ def ridge_loo_path(X, y, *, alphas, mode="loo", fit_intercept=True, sample_weigh
         raise ValueError(f"leave-one-out needs at least 2 samples of positive weight, got "
                          f"n_samples={int(keep.sum())}")
     sw = np.sqrt(w)
+    common = dict(l1_ratio=0.0, alphas=alphas, fit_intercept=fit_intercept, penalty_factor=v,
+                  standardize=standardize, tol=tol)
     if p <= n:
-        G = design.gram()                              # X̃ᵀWX̃ (p, p)
+        # One Gram for both the full-data path and the leave-one-out errors.
+        stats = GramStats.from_data(X, y, w)
+        full = path_from_gram(stats, **common)
+        design = GramDesign(stats, bool(fit_intercept), bool(standardize))
+        G, c, _ = design.gram_problem()                # X̃ᵀWX̃ (p, p), X̃ᵀWy_c
+        y_c = y - design.y_mean
         lam, V_ = np.linalg.eigh(G * d[:, None] * d[None, :])
         lam = np.maximum(lam, 0.0)
         T = V_ * (d / design.scale)[:, None]           # X̃ D V = X T − 1 (mᵀT)
         Z = np.asarray(X @ T, dtype=np.float64) - design.mean @ T   # (n, p), unweighted
-        b = Z.T @ (w * y_c)                            # Ãᵀỹ in the eigenbasis
+        b = V_.T @ (d * c)                             # Ãᵀỹ in the eigenbasis
         inv = 1.0 / (lam[:, None] + shifts[None, :])   # (p, k)
         fitted = Z @ (b[:, None] * inv)                # X̃β per alpha, (n, k)
         h = w[:, None] * ((Z * Z) @ inv)
         trace = (lam[:, None] * inv).sum(axis=0)
     else:
+        full = path(X, y, sample_weight=w, **common)
+        design = make_design(X, w, bool(fit_intercept), bool(standardize))
+        y_c = y - (float(w @ y) / n if fit_intercept else 0.0)
         K = design.outer_gram(d)                       # Ã Ãᵀ (n, n)
         mu, Q = np.linalg.eigh(K)
         mu = np.maximum(mu, 0.0)
@@ -927,8 +934,6 @@ def ridge_loo_path(X, y, *, alphas, mode="loo", fit_intercept=True, sample_weigh
         n_pos = int(keep.sum())
         e = r / (1.0 - trace / n_pos)[None, :]
     scores = (e * e)[keep]
-    full = path(X, y, l1_ratio=0.0, alphas=alphas, fit_intercept=fit_intercept,
-                sample_weight=w, penalty_factor=v, standardize=standardize, tol=tol)
     return CVPath(alphas=alphas, fold_scores=scores, path=full, scoring="mse",
                   fold_weights=w[keep])
 

@@ -324,7 +324,8 @@ _CV_DOC = """
     ----------
     alpha_, alpha_min_, alpha_1se_ : floats.  alphas_ : the grid ((n_l1_ratio, n_alphas)
     for several l1_ratios).  mse_path_ : (n_alphas, n_folds) held-out MSE per fold
-    ((n_l1_ratio, n_alphas, n_folds) for several l1_ratios; scoring "mse" only).
+    ((n_l1_ratio, n_alphas, n_folds) for several l1_ratios; with ``relax`` a gamma axis
+    before the alphas; scoring "mse" only).
     cv_results_ : dict, one entry per (l1_ratio, [gamma,] alpha): ``mean_score``,
     ``se_score``, ``split{k}_score``, ``rank_score``, ``n_nonzero``.  cv_path_ : the
     ``CVPath`` (``RelaxedCVPath``) of the chosen l1_ratio.  path_ : its full-data ``Path``.
