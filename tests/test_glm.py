@@ -83,7 +83,10 @@ def _coef_radius(loss, X, y, coef, intercept, alpha, l1_ratio, **ref):
     c = R.dual_certificate(loss, X, yenc, coef, intercept, alpha, l1_ratio, **ref)
     v = ref.get("penalty_factor")
     m = alpha * (1 - l1_ratio) * (1.0 if v is None else float(np.min(v)))
-    return float(np.sqrt(2 * max(c["P"] - c["D"], 0.0) / m)) + 1e-10
+    # P − D is evaluated in float64: below about ε·|P| it is rounding, not a bound, so
+    # the radius keeps that floor (else a gap that rounds to 0 claims a 1e-10 radius).
+    gap = max(c["P"] - c["D"], 0.0) + 4 * np.finfo(float).eps * abs(c["P"])
+    return float(np.sqrt(2 * gap / m)) + 1e-10
 
 
 # --------------------------------------------------------------------------------------------

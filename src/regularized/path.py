@@ -356,12 +356,17 @@ def _path_on_design(design, y_c, y_mean, *, l1_ratio, alphas, n_alphas, alpha_mi
                            g_null)
     _warn_unconverged(alphas, out["gap"], out["n_iter"], tol, max_iter)
 
-    coef = out["coef"] / design.scale                  # back to the original scale
+    # (n_alphas, p) can be large and mostly zero (wide or sparse X): the
+    # arithmetic below runs on the columns ever non-zero, in place elsewhere.
+    coef = out["coef"]
+    support = np.flatnonzero(coef.any(axis=0))
+    B = coef[:, support]
+    # rss = 2·(P − penalty) in sum scale
+    pen_val = (alphas * n) * ((l1_ratio * np.abs(B) + 0.5 * (1.0 - l1_ratio) * B * B)
+                              @ v[support])
+    coef[:, support] = B / design.scale[support]       # back to the original scale
     intercept = (y_mean - coef @ design.mean) if fit_intercept else np.zeros(len(alphas))
     primal = out["primal"]
-    # rss = 2·(P − penalty) in sum scale
-    pen_val = np.sum(alphas[:, None] * n * v * (l1_ratio * np.abs(out["coef"])
-                     + 0.5 * (1.0 - l1_ratio) * out["coef"] ** 2), axis=1)
     rss = 2.0 * (primal - pen_val)
     dev_ratio = 1.0 - rss / null_rss if null_rss > 0 else np.zeros(len(alphas))
     return Path(alphas=alphas, coef=coef, intercept=intercept, gap=out["gap"],

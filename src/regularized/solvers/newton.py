@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from ..kernels.cd_sparse import (csc_cd, csc_matvec_cols, csc_moments_cols, csc_residual,
                                  csc_xt_subset, csc_xt_weighted)
 from ..kernels.gap import dual_scalings, penalty_conjugate, penalty_value
-from ..design import matvec_t
+from ..design import kernel_index_arrays, matvec_t
 from .working_set import ANDERSON_K, SPARSE_GAP_EVERY
 
 MAX_NEWTON = 50
@@ -43,7 +43,8 @@ class _Columns:
         p = X.shape[1]
         self.sparse = sp.issparse(X)
         if self.sparse:
-            self.data, self.indices, self.indptr = X.data, X.indices, X.indptr
+            self.data = X.data
+            self.indices, self.indptr = kernel_index_arrays(X.indices, X.indptr)
             self.pos = np.arange(p, dtype=np.int64)
             self.cols = self.pos
             self.scale = scale
@@ -58,8 +59,8 @@ class _Columns:
     def _refresh(self):
         n, m = self._n, self.cols.shape[0]
         self.data = self.block[:, :m].ravel(order="F")
-        self.indices = np.tile(np.arange(n, dtype=np.int32), m)
-        self.indptr = np.arange(0, n * m + 1, n, dtype=np.int64)
+        self.indices = np.tile(np.arange(n, dtype=np.uint32), m)
+        self.indptr = np.arange(0, n * m + 1, n, dtype=np.uint64)
         self.scale = self.scale_global[self.cols]
 
     def ensure(self, ws):
@@ -241,7 +242,7 @@ def _newton_ws(state, ws, l1, l2, positive, tol_rel, max_epochs):
         e, _, _ = csc_cd(cols.data, cols.indices, cols.indptr, h, z_c, mean_b, cols.scale,
                          hess_b, new_b, r_raw, off_box, loc, l1_b, l2_b, positive,
                          max(max_epochs - epochs, 1), 0.1 * tol_rel, ANDERSON_K,
-                         SPARSE_GAP_EVERY, beta_dual)
+                         SPARSE_GAP_EVERY, beta_dual, False)
         epochs += max(e, 1)
         b_new = zbar - float(mean_b[loc] @ (new_b[loc] / sc)) if state.fit_intercept else 0.0
         # Line search along the Newton direction on the true objective.
