@@ -46,6 +46,7 @@ from . import _validation as V
 from .design import GramDesign, GramStats, make_design
 from .losses import get_loss
 from .path import DEFAULT_MAX_ITER, DEFAULT_TOL, path, path_from_gram
+from .solvers.ridge import symmetric_eigh
 
 # Gram-downdate CV stores every held-out block's p×p statistics when they fit this budget
 # (bytes); beyond it the full statistics are computed on their own and blocks one by one.
@@ -901,7 +902,7 @@ def ridge_loo_path(X, y, *, alphas, mode="loo", fit_intercept=True, sample_weigh
         design = GramDesign(stats, bool(fit_intercept), bool(standardize))
         G, c, _ = design.gram_problem()                # X̃ᵀWX̃ (p, p), X̃ᵀWy_c
         y_c = y - design.y_mean
-        lam, V_ = np.linalg.eigh(G * d[:, None] * d[None, :])
+        lam, V_ = symmetric_eigh(G * d[:, None] * d[None, :])
         lam = np.maximum(lam, 0.0)
         T = V_ * (d / design.scale)[:, None]           # X̃ D V = X T − 1 (mᵀT)
         Z = np.asarray(X @ T, dtype=np.float64) - design.mean @ T   # (n, p), unweighted
@@ -915,7 +916,7 @@ def ridge_loo_path(X, y, *, alphas, mode="loo", fit_intercept=True, sample_weigh
         design = make_design(X, w, bool(fit_intercept), bool(standardize))
         y_c = y - (float(w @ y) / n if fit_intercept else 0.0)
         K = design.outer_gram(d)                       # Ã Ãᵀ (n, n)
-        mu, Q = np.linalg.eigh(K)
+        mu, Q = symmetric_eigh(K)
         mu = np.maximum(mu, 0.0)
         a = Q.T @ (sw * y_c)
         frac = mu[:, None] / (mu[:, None] + shifts[None, :])         # (n, k)

@@ -3,7 +3,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def solve_small(A, b):
     """Solve ``A x = b`` for a small dense system by Gaussian elimination with
     partial pivoting (no LAPACK: keeps the kernels' cache light to load)."""
@@ -41,7 +41,7 @@ def solve_small(A, b):
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def anderson_extrapolate(history):
     """Extrapolate from K+1 consecutive iterates stored as the columns of ``history``.
 

@@ -17,7 +17,7 @@ from .gap import enet_primal_dual
 from .prox import enet_coordinate_min
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _gap(G, c, beta, q, l1, l2, positive, yy):
     """(primal, dual) of the problem on these k features, given q = Gβ."""
     bc = 0.0
@@ -30,7 +30,7 @@ def _gap(G, c, beta, q, l1, l2, positive, yy):
     return enet_primal_dual(c - q, beta, l1, l2, positive, rr, ry)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _matvec(G, b):
     """``G[:k, :k] @ b`` for k = len(b); G may be a larger buffer."""
     k = b.shape[0]
@@ -43,7 +43,7 @@ def _matvec(G, b):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def unpenalized_block(G, l1, l2, k, beta, positive):
     """Positions (< k) of the unpenalized features and their Gram block.
 
@@ -67,7 +67,7 @@ def unpenalized_block(G, l1, l2, k, beta, positive):
     return Z, G_ZZ
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fit_block_exactly(G_ZZ, g_Z):
     """The step δ minimising the quadratic over an unpenalized block: G_ZZ δ = g_Z.
 
@@ -83,7 +83,7 @@ def fit_block_exactly(G_ZZ, g_Z):
     return solve_small(A, g_Z)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fit_unpenalized(G, c, beta, q, Z, G_ZZ, positive):
     """Exact update of the unpenalized coordinates (their gradient becomes 0),
     so the residual is a feasible dual direction for their constraints."""
@@ -104,7 +104,7 @@ def _fit_unpenalized(G, c, beta, q, Z, G_ZZ, positive):
             q[i] += G[j, i] * delta[a]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _epoch(G, c, beta, q, l1, l2, positive):
     k = beta.shape[0]
     for j in range(k):
@@ -119,7 +119,7 @@ def _epoch(G, c, beta, q, l1, l2, positive):
                 q[i] += G[j, i] * delta
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
             anderson_k, beta_dual, q_out):
     """Run CD epochs over ``ws`` until the working-set gap ≤ ``tol_rel`` × its objective.
@@ -222,7 +222,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
     return epoch, primal, primal - dual
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def gram_times_sparse(G, beta, nz, q):
     """``q = G β`` reading only the rows of G at the non-zeros ``nz`` (G symmetric)."""
     q[:] = 0.0
@@ -233,7 +233,7 @@ def gram_times_sparse(G, beta, nz, q):
             q[i] += G[j, i] * b
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def gram_times_sparse_at(G, beta, nz, rows, q):
     """``q[rows] = (G β)[rows]`` reading G only at rows × non-zeros (G symmetric)."""
     for b in range(rows.shape[0]):

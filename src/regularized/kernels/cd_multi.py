@@ -17,7 +17,7 @@ from numba import njit
 from .prox import enet_coordinate_min
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def csc_multi_residual(data, indices, indptr, Z_c, mean, scale, B, ws, R_raw, off):
     """``R = Z_c − X̃B`` over ws, stored as ``R_raw + off`` (off per class)."""
     K = Z_c.shape[1]
@@ -33,7 +33,7 @@ def csc_multi_residual(data, indices, indptr, Z_c, mean, scale, B, ws, R_raw, of
                 off[k] += f * mean[j, k]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def csc_multi_cd(data, indices, indptr, H, mean, scale, hess, B, R_raw, off, ws, l1, l2,
                  positive, grouped, n_epochs):
     """Run ``n_epochs`` epochs of (block) coordinate descent over ``ws``.
@@ -105,7 +105,7 @@ def csc_multi_cd(data, indices, indptr, H, mean, scale, hess, B, R_raw, off, ws,
     return biggest
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def csc_multi_moments(data, indices, indptr, cols, H):
     """``(Σ_i h_ik x_ij, Σ_i h_ik x_ij²)`` per column in ``cols`` and class: (k, K) each."""
     K = H.shape[1]
@@ -123,7 +123,7 @@ def csc_multi_moments(data, indices, indptr, cols, H):
     return s1, s2
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def csc_multi_xt(data, indices, indptr, V, scale, cols):
     """``(X̃ᵀV)[cols]`` (k, K) for raw columns / scale."""
     K = V.shape[1]
@@ -140,7 +140,7 @@ def csc_multi_xt(data, indices, indptr, V, scale, cols):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def group_conjugate(t, G, l1, l2):
     """``Σ_j g*_j(t·G_j·)`` for the group penalty (features with a ridge part)."""
     d = 0.0
@@ -155,7 +155,7 @@ def group_conjugate(t, G, l1, l2):
     return d
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def group_scalings(G, l1, l2):
     """(t_feasible, t_all) for the group penalty, as ``gap.dual_scalings``."""
     t_feasible = 1.0

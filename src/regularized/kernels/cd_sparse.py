@@ -19,7 +19,7 @@ from .prox import enet_coordinate_min
 
 # reassoc: the sum is split over SIMD lanes instead of one chain of dependent
 # adds (latency-bound); the result differs from the sequential sum by rounding.
-@njit(cache=True, fastmath={"reassoc", "contract"})
+@njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
 def _col_dot(data, indices, indptr, j, wd, r_raw, off):
     """``Σ_{i∈nz(j)} w_i x_ij (r_raw_i + off)``; ``wd`` empty means unit weights."""
     acc = 0.0
@@ -34,7 +34,7 @@ def _col_dot(data, indices, indptr, j, wd, r_raw, off):
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def dot_weights(w):
     """``w`` for the column dot products, or an empty array when every w_i = 1."""
     for i in range(w.shape[0]):
@@ -43,7 +43,7 @@ def dot_weights(w):
     return np.empty(0, dtype=w.dtype)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def csc_xt_weighted(data, indices, indptr, w, r_raw, off, scale, out):
     """``out_j = Σ_i w_i x̃_ij r_i`` for every column (the full gradient pass)."""
     p = indptr.shape[0] - 1
@@ -52,7 +52,7 @@ def csc_xt_weighted(data, indices, indptr, w, r_raw, off, scale, out):
         out[j] = _col_dot(data, indices, indptr, j, wd, r_raw, off) / scale[j]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def csc_xt_weighted2(data, indices, indptr, w, r1, off1, r2, off2, scale, out1, out2):
     """``csc_xt_weighted`` for two residuals in one pass over X (same memory traffic)."""
     p = indptr.shape[0] - 1
@@ -68,7 +68,7 @@ def csc_xt_weighted2(data, indices, indptr, w, r1, off1, r2, off2, scale, out1, 
         out2[j] = a2 / scale[j]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def csc_xt_weighted_multi(data, indices, indptr, w, R, scale, out):
     """``out[j, c] = Σ_i w_i x_ij R_ic / s_j`` for every column j of X and c of R
     (R holds full residuals): one pass over X for all of them."""
@@ -87,7 +87,7 @@ def csc_xt_weighted_multi(data, indices, indptr, w, R, scale, out):
             out[j, c] /= scale[j]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def csc_xt_subset(data, indices, indptr, w, r, scale, cols):
     """``Σ_i w_i x̃_ij r_i`` for the columns ``cols`` only; r the full residual."""
     out = np.empty(cols.shape[0])
@@ -97,7 +97,7 @@ def csc_xt_subset(data, indices, indptr, w, r, scale, cols):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def weighted_sq_dist(w, a, b):
     """``Σ_i w_i (a_i − b_i)²`` (a plain loop: no BLAS thread wake-up for O(n) work)."""
     acc = 0.0
@@ -107,13 +107,13 @@ def weighted_sq_dist(w, a, b):
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def residual_stats(r_raw, off, w, y_c):
     """``(Σ w r², Σ w r y_c)`` for ``r = r_raw + off``."""
     return _residual_stats(r_raw, off, w, y_c)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _residual_stats(r_raw, off, w, y_c):
     rr = 0.0
     ry = 0.0
@@ -124,7 +124,7 @@ def _residual_stats(r_raw, off, w, y_c):
     return rr, ry
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _ws_gap(data, indices, indptr, w, wd, r_raw, off, y_c, mean, scale, hess, beta, ws,
             l1, l2, positive):
     k = ws.shape[0]
@@ -142,7 +142,7 @@ def _ws_gap(data, indices, indptr, w, wd, r_raw, off, y_c, mean, scale, hess, be
     return enet_primal_dual(g, b, l1w, l2w, positive, rr, ry)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def csc_residual(data, indices, indptr, y_c, mean, scale, beta, ws, r_raw):
     """Set ``r_raw`` to ``y_c − Σ_j β_j x_j / s_j`` over ``ws``; return the offset."""
     r_raw[:] = y_c
@@ -158,7 +158,7 @@ def csc_residual(data, indices, indptr, y_c, mean, scale, beta, ws, r_raw):
     return off
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _unpenalized_block(data, indices, indptr, w, mean, scale, hess, ws, l1, l2, beta,
                        positive):
     """Unpenalized columns of ws (global ids) and their weighted, centred Gram."""
@@ -198,7 +198,7 @@ def _unpenalized_block(data, indices, indptr, w, mean, scale, hess, ws, l1, l2, 
     return Z, G_ZZ
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z, G_ZZ,
                      positive):
     """Exact update of the unpenalized coordinates; returns the new offset."""
@@ -225,7 +225,7 @@ def _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z,
 ACTIVE_SWEEPS = 10
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _sweep(data, indices, indptr, wd, mean, scale, hess, beta, r_raw, off, cols, l1, l2,
            positive):
     """One CD sweep over ``cols``; returns (offset, largest ``h·Δ²``).
@@ -251,7 +251,7 @@ def _sweep(data, indices, indptr, wd, mean, scale, hess, beta, r_raw, off, cols,
     return off, biggest
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_box,
            ws, l1, l2, positive, max_epochs, tol_rel, anderson_k, gap_every,
            beta_dual, reuse_dual):
@@ -378,7 +378,7 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
     return epoch, primal, primal - dual
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def csc_moments_cols(data, indices, indptr, cols, h):
     """``(Σ_i h_i x_ij, Σ_i h_i x_ij²)`` for the columns ``cols``."""
     k = cols.shape[0]
@@ -398,7 +398,7 @@ def csc_moments_cols(data, indices, indptr, cols, h):
     return s1, s2
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def csc_matvec_cols(data, indices, indptr, cols, coef, scale, out):
     """``out = Σ_{j∈cols} coef_j x_j / s_j`` (raw columns, no centring)."""
     out[:] = 0.0

@@ -7,7 +7,7 @@ import numpy as np
 from numba import njit, prange
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def xt_dot_f(X, v, out):
     """``out = Xᵀv`` for an F-ordered X (columns contiguous)."""
     n, p = X.shape
@@ -18,7 +18,7 @@ def xt_dot_f(X, v, out):
         out[j] = acc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def xt_dot_c(X, v, out):
     """``out = Xᵀv`` for a C-ordered X (rows contiguous): row-wise axpy."""
     n, p = X.shape
@@ -30,7 +30,7 @@ def xt_dot_c(X, v, out):
                 out[j] += X[i, j] * vi
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def weighted_col_moments(X, w):
     """Return (Σ_i w_i x_ij, Σ_i w_i x_ij²) per column, in float64."""
     n, p = X.shape

@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def penalty_conjugate(t, g, l1, l2, positive):
     """``Σ_j g*_j(t·g_j)`` over the features with a ridge part (the others are
     kept feasible by the choice of t and contribute 0)."""
@@ -40,7 +40,7 @@ def penalty_conjugate(t, g, l1, l2, positive):
     return d
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def dual_scalings(g, l1, l2, positive):
     """Two feasible scalings of the dual point ``θ = t·r``.
 
@@ -61,7 +61,7 @@ def dual_scalings(g, l1, l2, positive):
     return t_feasible, t_all
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def penalty_value(beta, l1, l2):
     pen = 0.0
     for j in range(beta.shape[0]):
@@ -70,12 +70,12 @@ def penalty_value(beta, l1, l2):
     return pen
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _dual_value(t, g, l1, l2, positive, rr, ry):
     return t * ry - 0.5 * t * t * rr - penalty_conjugate(t, g, l1, l2, positive)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def enet_primal_dual(g, beta, l1, l2, positive, rr, ry):
     """Return ``(P(β), D(θ))`` for the best of two scalings of the residual.
 

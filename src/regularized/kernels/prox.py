@@ -2,7 +2,7 @@
 from numba import njit
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def enet_coordinate_min(z, h, l1, l2, positive):
     """Minimiser over b of ``½·h·b² − z·b + l1·|b| + ½·l2·b²`` (b ≥ 0 if positive).
 
@@ -20,7 +20,7 @@ def enet_coordinate_min(z, h, l1, l2, positive):
     return 0.0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def soft_threshold(x, t):
     """``sign(x)·max(|x| − t, 0)``: the proximal operator of ``t·|·|``."""
     if x > t:

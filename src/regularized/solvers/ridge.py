@@ -17,6 +17,18 @@ import numpy as np
 from ..kernels.gap import enet_primal_dual
 
 
+def symmetric_eigh(A):
+    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix.
+
+    LAPACK's MRRR driver (``syevr``, through SciPy) rather than NumPy's
+    divide-and-conquer ``syevd``: the same accuracy here (reconstruction to
+    ~1e-14 relative) and faster on the 10³-sized Grams of ridge paths and CV.
+    """
+    from scipy.linalg import eigh
+
+    return eigh(A, driver="evr", check_finite=False)
+
+
 def ridge_path(design, y_c, alphas, penalty_factor, usable):
     """All alphas of the ridge path; every penalty factor must be > 0.
 
@@ -31,7 +43,7 @@ def ridge_path(design, y_c, alphas, penalty_factor, usable):
     shifts = n * alphas                          # (k,)
     if p <= n or not design.has_samples:
         G, c, yy = design.gram_problem(y_c)      # X̃ᵀWX̃, X̃ᵀWy_c, ‖y_c‖²_w
-        lam, V = np.linalg.eigh(G * col_w[:, None] * col_w[None, :])
+        lam, V = symmetric_eigh(G * col_w[:, None] * col_w[None, :])
         lam = np.maximum(lam, 0.0)
         b = V.T @ (col_w * c)
         # NumPy: β'_k = V @ (b / (λ + nα_k)) for all k at once
@@ -46,7 +58,7 @@ def ridge_path(design, y_c, alphas, penalty_factor, usable):
         y_t = sw * y_c
         yy = float(y_t @ y_t)
         K = design.outer_gram(col_w)
-        lam, U = np.linalg.eigh(K)
+        lam, U = symmetric_eigh(K)
         lam = np.maximum(lam, 0.0)
         a = U.T @ y_t
         Z = U @ (a[:, None] / (lam[:, None] + shifts[None, :]))   # (n, k)
