@@ -270,6 +270,225 @@ def _glum():
     return fit, coefs
 
 
+# --------------------------------------------------------------------------- logistic_path
+# L1 binary logistic regression with an unpenalized intercept, no standardization, y in {0, 1}:
+#   P(b, b0) = 1/n sum_i log(1 + exp(-y~_i (x_i^T b + b0))) + alpha ||b||_1,  y~ = 2y - 1.
+# coefs() returns (coef (n_alphas, p), intercept (n_alphas,)).
+
+LOGISTIC = "logistic_path"
+
+
+def _l1_only(problem, l1_ratio):
+    return None if l1_ratio == 1.0 else "GLM tasks run l1_ratio 1 only"
+
+
+@runner(LOGISTIC, "regularized", module="regularized", dist="regularized", is_ours=True,
+        supports=_l1_only, tol_meaning="relative duality gap (regularized.path tol)")
+def _regularized_logistic():
+    def fit(X, y, alphas, rho, tol):
+        import regularized
+        return regularized.path(X, y, loss="logistic", l1_ratio=rho, alphas=alphas,
+                                fit_intercept=True, standardize=False, tol=tol)
+
+    def coefs(res, alphas):
+        _check_alphas(res.alphas, alphas)
+        return np.asarray(res.coef), np.asarray(res.intercept)
+    return fit, coefs
+
+
+def _sklearn_logistic_path(X, y, alphas, tol, **params):
+    """LogisticRegression over the grid, C = 1/(alpha n), warm-started where the solver can."""
+    from sklearn.linear_model import LogisticRegression
+    n = X.shape[0]
+    est = LogisticRegression(l1_ratio=1.0, tol=tol, **params)
+    coef, icpt = [], []
+    for a in alphas:
+        est.set_params(C=1.0 / (a * n))
+        est.fit(X, y)
+        coef.append(est.coef_.copy())
+        icpt.append(np.array(est.intercept_, dtype=float).copy())
+    return np.array(coef), np.array(icpt)
+
+
+def _sklearn_coefs(res, alphas):
+    coef, icpt = res
+    if coef.shape[1] == 1:  # binary: (n_alphas, 1, p)
+        return np.ascontiguousarray(coef[:, 0, :]), icpt[:, 0]
+    return np.ascontiguousarray(coef), icpt
+
+
+# liblinear penalizes the intercept (a constant column of value intercept_scaling whose weight
+# is in the L1 term); a large intercept_scaling makes that penalty alpha |b0| / 1000.
+LIBLINEAR_INTERCEPT_SCALING = 1000.0
+
+
+@runner(LOGISTIC, "sklearn-liblinear", module="sklearn", dist="scikit-learn", supports=_l1_only,
+        tol_meaning="liblinear eps (newGLMNET, relative subgradient norm); one fit per alpha, "
+                    "no warm start (liblinear has none); intercept_scaling=1000")
+def _sklearn_liblinear():
+    def fit(X, y, alphas, rho, tol):
+        return _sklearn_logistic_path(X, y, alphas, tol, solver="liblinear", max_iter=100_000,
+                                      intercept_scaling=LIBLINEAR_INTERCEPT_SCALING)
+    return fit, _sklearn_coefs
+
+
+@runner(LOGISTIC, "sklearn-saga", module="sklearn", dist="scikit-learn", supports=_l1_only,
+        tol_meaning="saga: max coefficient change / max coefficient < tol; warm-started over the grid")
+def _sklearn_saga():
+    def fit(X, y, alphas, rho, tol):
+        return _sklearn_logistic_path(X, y, alphas, tol, solver="saga", max_iter=100_000,
+                                      warm_start=True)
+    return fit, _sklearn_coefs
+
+
+@runner(LOGISTIC, "skglm", module="skglm", dist="skglm", supports=_l1_only,
+        tol_meaning="skglm ProxNewton: max KKT violation, absolute (SparseLogisticRegression, "
+                    "warm-started over the grid)")
+def _skglm_logistic():
+    def fit(X, y, alphas, rho, tol):
+        from skglm import SparseLogisticRegression
+        # skglm's Logistic datafit is 1/n sum log(1 + exp(-y~ x^T b)): our scale.
+        est = SparseLogisticRegression(alpha=alphas[0], tol=tol, max_iter=100, fit_intercept=True,
+                                       warm_start=True)
+        coef, icpt = [], []
+        for a in alphas:
+            est.set_params(alpha=a)
+            est.fit(X, y)
+            coef.append(np.ravel(est.coef_).copy())
+            icpt.append(float(np.ravel(est.intercept_)[0]))
+        return np.array(coef), np.array(icpt)
+
+    def coefs(res, alphas):
+        return res
+    return fit, coefs
+
+
+def _celer_no_intercept(problem, l1_ratio):
+    return ("celer's L1 logistic regression fits no intercept (celer.LogisticRegression raises "
+            "NotImplementedError for fit_intercept=True; celer_path(pb='logreg') has none)")
+
+
+@runner(LOGISTIC, "celer", module="celer", dist="celer", supports=_celer_no_intercept,
+        tol_meaning="(not run)")
+def _celer_logistic():
+    def fit(X, y, alphas, rho, tol):
+        raise NotImplementedError
+
+    def coefs(res, alphas):
+        raise NotImplementedError
+    return fit, coefs
+
+
+def _glmnet_logit(X, y, alphas, tol):
+    from glmnet import LogitNet
+    # lognet: -1/n loglik + lambda ||b||_1, our scale for binomial and multinomial (no y scaling,
+    # unlike the gaussian family); kopt=0 in python-glmnet: ungrouped multinomial.
+    est = LogitNet(alpha=1.0, lambda_path=alphas, standardize=False, fit_intercept=True,
+                   tol=tol, n_splits=0, max_iter=100_000)
+    est.fit(X, y)
+    return est
+
+
+def _glmnet_logit_coefs(est, alphas):
+    if est.n_lambda_ < alphas.shape[0]:
+        raise Incomplete(f"returned {est.n_lambda_} of {alphas.shape[0]} alphas (jerr={est.jerr_})")
+    if not np.allclose(est.lambda_path_[1:], alphas[1:], rtol=1e-10):
+        raise RuntimeError("returned lambdas differ from the ones asked")
+    C = np.asarray(est.coef_path_)        # (n_classes or 1, p, n_alphas)
+    b0 = np.asarray(est.intercept_path_)  # (n_classes or 1, n_alphas)
+    if C.shape[0] == 1:
+        return np.ascontiguousarray(C[0].T), b0[0].copy()
+    return np.ascontiguousarray(C.transpose(2, 0, 1)), np.ascontiguousarray(b0.T)
+
+
+@runner(LOGISTIC, "glmnet", module="glmnet", dist="python-glmnet", supports=_l1_only,
+        tol_meaning="glmnet thresh: max weighted coordinate change in objective < tol * null deviance")
+def _glmnet_logistic():
+    def fit(X, y, alphas, rho, tol):
+        return _glmnet_logit(X, y, alphas, tol)
+    return fit, _glmnet_logit_coefs
+
+
+@runner(LOGISTIC, "adelie", module="adelie", dist="adelie", supports=_l1_only,
+        tol_meaning="adelie grpnet tol = irls_tol (coordinate descent and IRLS convergence)")
+def _adelie_logistic():
+    def fit(X, y, alphas, rho, tol):
+        import adelie as ad
+        # binomial glm, weights 1/n: loss 1/n sum [log(1 + e^eta) - y eta], our scale.
+        return ad.grpnet(_adelie_matrix(X), ad.glm.binomial(y), alpha=rho, lmda_path=alphas,
+                         intercept=True, tol=tol, irls_tol=tol, early_exit=False,
+                         n_threads=THREADS, progress_bar=False)
+
+    def coefs(state, alphas):
+        _check_alphas(state.lmdas, alphas)
+        return np.asarray(state.betas.toarray()), np.asarray(state.intercepts)
+    return fit, coefs
+
+
+def _glum_logistic_supports(problem, l1_ratio):
+    return _l1_only(problem, l1_ratio) or _glum_memory(problem, l1_ratio)
+
+
+@runner(LOGISTIC, "glum", module="glum", dist="glum", supports=_glum_logistic_supports,
+        tol_meaning="glum gradient_tol (irls-cd, alpha_search over the grid)")
+def _glum_logistic():
+    def fit(X, y, alphas, rho, tol):
+        from glum import GeneralizedLinearRegressor
+        # 1/(2n) binomial deviance = 1/n sum [log(1 + e^eta) - y eta]: our scale.
+        est = GeneralizedLinearRegressor(family="binomial", alphas=alphas, alpha_search=True,
+                                         l1_ratio=rho, fit_intercept=True, solver="irls-cd",
+                                         gradient_tol=tol, max_iter=1000)
+        est.fit(X, y)
+        return est
+
+    def coefs(est, alphas):
+        path = np.asarray(est.coef_path_)
+        if path.shape[0] < alphas.shape[0]:
+            raise Incomplete(f"returned {path.shape[0]} of {alphas.shape[0]} alphas")
+        return np.ascontiguousarray(path), np.asarray(est.intercept_path_, dtype=float)
+    return fit, coefs
+
+
+# --------------------------------------------------------------------------- multinomial_path
+# 10 classes, one coefficient vector per class, ungrouped L1 on all of them, intercepts fitted:
+#   P(B, b0) = 1/n sum_i [logsumexp(B x_i + b0) - (B x_i + b0)_{y_i}] + alpha sum |B|.
+# coefs() returns (coef (n_alphas, K, p), intercept (n_alphas, K)).
+
+MULTINOMIAL = "multinomial_path"
+
+
+@runner(MULTINOMIAL, "regularized", module="regularized", dist="regularized", is_ours=True,
+        supports=_l1_only, tol_meaning="relative duality gap (regularized.path tol)")
+def _regularized_multinomial():
+    def fit(X, y, alphas, rho, tol):
+        import regularized
+        return regularized.path(X, y, loss="multinomial", l1_ratio=rho, alphas=alphas,
+                                fit_intercept=True, standardize=False, grouped=False, tol=tol)
+
+    def coefs(res, alphas):
+        _check_alphas(res.alphas, alphas)
+        return np.asarray(res.coef), np.asarray(res.intercept)
+    return fit, coefs
+
+
+@runner(MULTINOMIAL, "glmnet", module="glmnet", dist="python-glmnet", supports=_l1_only,
+        tol_meaning="glmnet thresh: max weighted coordinate change in objective < tol * null deviance")
+def _glmnet_multinomial():
+    def fit(X, y, alphas, rho, tol):
+        return _glmnet_logit(X, y, alphas, tol)
+    return fit, _glmnet_logit_coefs
+
+
+@runner(MULTINOMIAL, "sklearn-saga", module="sklearn", dist="scikit-learn", supports=_l1_only,
+        tol_meaning="saga: max coefficient change / max coefficient < tol; warm-started over the grid")
+def _sklearn_saga_multinomial():
+    def fit(X, y, alphas, rho, tol):
+        # > 2 classes: scikit-learn fits the multinomial (softmax) loss, one row of coef_ per class
+        return _sklearn_logistic_path(X, y, alphas, tol, solver="saga", max_iter=100_000,
+                                      warm_start=True)
+    return fit, _sklearn_coefs
+
+
 def available(r: Runner):
     """None if the runner's package imports, else the reason."""
     try:

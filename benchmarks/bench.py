@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py                      # everything; writes benchmarks/RESULTS.md
     python benchmarks/bench.py --quick --only regularized --problem dense_10000x1000
+    python benchmarks/bench.py --task glm           # logistic + multinomial; writes RESULTS_glm.md
 
 Each (package, problem, l1_ratio) runs in its own fresh subprocess (benchmarks/_child.py) with
 2 threads. Inside it, the package's tolerance ladder is walked until the loosest tolerance whose
@@ -43,6 +44,13 @@ THREAD_ENV = {k: str(_peers.THREADS) for k in (
     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")}
 REFERENCE_SOLVERS = "scikit-learn,celer,regularized"
 HARNESS_VERSION = 2  # bump when the protocol changes: cached peer rows of older versions are re-run
+# GLM tasks (issue 3): their own reference solvers, protocol version and cache files.
+GLM_TASKS = ("logistic_path", "multinomial_path")
+TASK_REFERENCE_SOLVERS = {"lasso_path": REFERENCE_SOLVERS,
+                          "logistic_path": "regularized,skglm,glmnet,polish",
+                          # regularized's multinomial path takes > 600 s even at tol 1e-5 here
+                          "multinomial_path": "glmnet,polish"}
+TASK_HARNESS_VERSION = {"lasso_path": HARNESS_VERSION, "logistic_path": 1, "multinomial_path": 1}
 CERT_MAX = 1e-8  # a reference whose relative gap exceeds this is flagged in the table
 
 
@@ -162,7 +170,8 @@ def ensure_reference(python, problem, l1_ratio, refresh, timeout):
     f = ref_path(problem, l1_ratio)
     if refresh and f.exists():
         f.unlink()
-    wanted = REFERENCE_SOLVERS.split(",")
+    solvers = TASK_REFERENCE_SOLVERS[problem.task]
+    wanted = solvers.split(",")
     if f.exists():
         meta = json.loads(str(np.load(f)["meta"]))
         have = set(meta["solvers"])
@@ -176,14 +185,42 @@ def ensure_reference(python, problem, l1_ratio, refresh, timeout):
         if not missing:
             return meta
     log(f"  reference {problem.name} rho={l1_ratio:g} ...")
+    if problem.task != "lasso_path":
+        return _glm_reference(python, problem, l1_ratio, f, wanted, timeout)
     events, killed, rc = run_child(
-        python, ["reference", "--problem", problem.name, "--l1-ratio", str(l1_ratio),
-                 "--solvers", REFERENCE_SOLVERS, "--out", str(f)],
+        python, ["reference", "--task", problem.task, "--problem", problem.name,
+                 "--l1-ratio", str(l1_ratio), "--solvers", solvers, "--out", str(f)],
         run_timeout=timeout, total_timeout=3 * timeout,
         logfile=WORK / "logs" / f"reference-{problem.name}-rho{l1_ratio:g}.log")
     if killed or rc != 0 or not f.exists():
         raise RuntimeError(f"reference for {problem.name} rho={l1_ratio} failed ({killed or rc}); "
                            f"see {WORK / 'logs'}")
+    meta = json.loads(str(np.load(f)["meta"]))
+    log(f"    certificate {meta['certificate']:.1e}, disagreement {meta['disagreement']:.1e}")
+    return meta
+
+
+def _glm_reference(python, problem, l1_ratio, f, wanted, timeout):
+    """One child per reference solver (each adds its solve to the file), so a solver that
+    stalls or runs past the cap costs only its own entry."""
+    import numpy as np
+    for solver in wanted:
+        if f.exists() and solver in json.loads(str(np.load(f)["meta"]))["solvers"]:
+            continue
+        events, killed, rc = run_child(
+            python, ["reference", "--task", problem.task, "--problem", problem.name,
+                     "--l1-ratio", str(l1_ratio), "--solvers", solver, "--out", str(f)],
+            run_timeout=timeout, total_timeout=timeout + 300,
+            logfile=WORK / "logs" / f"reference-{problem.name}-rho{l1_ratio:g}-{solver}.log")
+        for e in events:
+            if e.get("event") == "ref_skip":
+                log(f"    {solver}: skipped ({e['reason']})")
+            elif e.get("event") == "ref_solver":
+                log(f"    {solver}: {e['time']:.1f} s, max relative gap {e['max_rel_gap']:.1e}")
+        if killed or rc != 0:
+            log(f"    {solver}: failed ({killed or f'exit {rc}'}); see {WORK / 'logs'}")
+    if not f.exists():
+        raise RuntimeError(f"no reference solver finished for {problem.name}")
     meta = json.loads(str(np.load(f)["meta"]))
     log(f"    certificate {meta['certificate']:.1e}, disagreement {meta['disagreement']:.1e}")
     return meta
@@ -201,12 +238,14 @@ def _load_json(path, default):
 
 def _row_stamp(pkg, problem, l1_ratio, a, versions, machine):
     """What must match for a cached row to stand for a new measurement."""
-    dist = _peers.RUNNERS[(TASK, pkg)].dist
-    return dict(harness=HARNESS_VERSION, version=versions.get(dist), problem_key=problem.key(),
+    dist = _peers.RUNNERS[(problem.task, pkg)].dist
+    return dict(harness=TASK_HARNESS_VERSION[problem.task], version=versions.get(dist),
+                problem_key=problem.key(),
                 cpu=machine["cpu"], nproc=machine["nproc"], repeat=a.repeat, timeout=a.timeout)
 
 
 def run_row(python, pkg, problem, l1_ratio, a, ladder_cache, stamp):
+    TASK = problem.task  # noqa: N806 - shadows the module default on purpose
     key = f"{TASK}|{pkg}|{problem.name}|{l1_ratio:g}"
     r = _peers.RUNNERS[(TASK, pkg)]
     known_fail = -99
@@ -351,14 +390,28 @@ def fastest_peer(rows, problem, l1_ratio):
     return best
 
 
-def render(rows, meta, refs, lat, merged):
+def grid_low(p):
+    return -3 if (p.task == "lasso_path" and p.n > p.p) else -2
+
+
+def render(rows, meta, refs, lat, merged, tasks=(TASK,)):
     """Markdown for the table; rows = this run; merged = all cached rows (for peer baselines)."""
+    glm = tasks[0] != "lasso_path"
     L = []
-    L.append("# Benchmark results\n")
-    L.append("Latest run of `benchmarks/bench.py` (see benchmarks/README.md). Time for a 100-alpha "
-             "squared-loss path to reach a relative suboptimality (P(b) - P*)/P* <= 1e-6 at **every** "
-             "alpha; each package at the loosest tolerance of its own ladder (decades) that gets there; "
-             "median of repeated runs after a warm-up in the same fresh process; 2 threads.\n")
+    if glm:
+        L.append("# Benchmark results: GLM paths (logistic, multinomial)\n")
+        L.append("Latest run of `benchmarks/bench.py --task glm` (see benchmarks/README.md). Time for a "
+                 "100-alpha L1-penalized GLM path (binary logistic, 10-class multinomial; intercepts "
+                 "fitted, not penalized; no standardization) to reach a relative suboptimality "
+                 "(P(b) - P*)/P* <= 1e-6 at **every** alpha; each package at the loosest tolerance of its "
+                 "own ladder (decades) that gets there; median of repeated runs after a warm-up in the "
+                 "same fresh process; 2 threads.\n")
+    else:
+        L.append("# Benchmark results\n")
+        L.append("Latest run of `benchmarks/bench.py` (see benchmarks/README.md). Time for a 100-alpha "
+                 "squared-loss path to reach a relative suboptimality (P(b) - P*)/P* <= 1e-6 at **every** "
+                 "alpha; each package at the loosest tolerance of its own ladder (decades) that gets there; "
+                 "median of repeated runs after a warm-up in the same fresh process; 2 threads.\n")
     L.append(f"- Date: {meta['date']}")
     m = meta["machine"]
     L.append(f"- Machine: {m['cpu']}, nproc={m['nproc']}, {m['memory']} RAM, {m['os']}, Python {m['python']}")
@@ -383,13 +436,19 @@ def render(rows, meta, refs, lat, merged):
     for name in shown:
         p = _problems.PROBLEMS[name]
         L.append(f"- `{name}` ({p.group}): {p.describe()}; grid alpha_max * logspace(0, "
-                 f"{-3 if p.n > p.p else -2}, 100)")
+                 f"{grid_low(p)}, 100)")
     L.append("")
 
     L.append("## Reference P*\n")
     L.append("P* = the smallest objective among tight solves by the solvers listed; certificate = max over "
              "alphas of (P* - D*)/P*, D* the best dual value (computed by the harness from each solution's "
              "residual, not by the packages); disagreement = max relative spread of the solvers' objectives.\n")
+    if glm:
+        L.append("GLM duals (benchmarks/_objective.py): for each solution the harness re-fits the intercepts "
+                 "exactly for its coefficients, takes the residual Y - mu as dual direction and shrinks it into "
+                 "the L1 dual ball, D = -1/n sum_i sum_k T_ik log T_ik with T = (1 - c) Y + c mu. The gap of a "
+                 "solution is first order in its coefficient error while its suboptimality is second order, so "
+                 "the certificate comes from the most accurate solve (usually regularized at 1e-12).\n")
     L.append("| problem | l1_ratio | solvers (tol, time) | certificate | disagreement |")
     L.append("|---|---|---|---|---|")
     for (name, rho), rm in sorted(refs.items(), key=lambda kv: (list(_problems.PROBLEMS).index(kv[0][0]), -kv[0][1])):
@@ -398,8 +457,8 @@ def render(rows, meta, refs, lat, merged):
         L.append(f"| {name} | {rho:g} | {sv} | {rm['certificate']:.1e}{flag} | {rm['disagreement']:.1e} |")
     L.append("")
 
-    def table(group, title):
-        sel = [r for r in rows if r["group"] == group]
+    def table(group, title, task=TASK):
+        sel = [r for r in rows if r["group"] == group and r.get("task", TASK) == task]
         if not sel:
             return
         L.append(f"## {title}\n")
@@ -415,13 +474,24 @@ def render(rows, meta, refs, lat, merged):
                 best = fastest_peer(merged, name, rho)
                 cached = best is not None
             target = _problems.PROBLEMS[name].target
+            tpeer = _problems.PROBLEMS[name].target_peer
+            tref = None
+            if tpeer:
+                tref = next((r for r in here if r["package"] == tpeer and r["status"] == "ok"), None)
             order = sorted(here, key=lambda r: (r["status"] != "ok", r.get("median", 1e9)))
             for r in order:
                 if r["status"] == "ok":
                     ratio = r["median"] / best["median"] if best else float("nan")
                     rs = f"{ratio:.2f}x" + (f" (vs cached {best['package']})" if cached else "")
                     tgt = res = ""
-                    if r["is_ours"]:
+                    if r["is_ours"] and target is not None and tpeer:
+                        tgt = f"< {target:g}x {tpeer}"
+                        if tref is None:
+                            res = f"**pass** ({tpeer} did not finish)"
+                        else:
+                            tr = r["median"] / tref["median"]
+                            res = ("**pass**" if tr < target else "**FAIL**") + f" ({tr:.2f}x {tpeer})"
+                    elif r["is_ours"] and target is not None:
                         tgt = f"<= {target:g}x"
                         res = "**pass**" if ratio <= target else "**FAIL**"
                     pkg = f"**{r['package']}**" if r["is_ours"] else r["package"]
@@ -429,13 +499,20 @@ def render(rows, meta, refs, lat, merged):
                         pkg += f" (cached {r['date'][:10]})"
                     L.append(f"| {name} | {rho:g} | {pkg} | {fmt_tol(r['tol'])} | {r['median']:.3f} | {rs} | {tgt} | {res} |")
                 else:
-                    tgt = f"<= {target:g}x" if r["is_ours"] else ""
-                    res = "**FAIL**" if r["is_ours"] and r["status"] != "n/a" else ""
+                    has_target = r["is_ours"] and target is not None
+                    tgt = (f"< {target:g}x {tpeer}" if tpeer else f"<= {target:g}x") if has_target else ""
+                    res = "**FAIL**" if has_target and r["status"] != "n/a" else ""
                     L.append(f"| {name} | {rho:g} | {r['package']} | {r['status']}: {r.get('reason', '')} | | | {tgt} | {res} |")
         L.append("")
 
-    table("main", "Squared-loss paths (DESIGN.md section 6 problems)")
-    table("variant", "Variant problems (other seeds, shapes, correlations; informative)")
+    if glm:
+        table("main", "L1 logistic paths (intercept fitted)", "logistic_path")
+        table("main", "10-class multinomial paths (ungrouped L1, intercepts fitted)", "multinomial_path")
+        for t in tasks:
+            table("smoke", f"Smoke problems, {t} (small; harness checks, no targets)", t)
+    else:
+        table("main", "Squared-loss paths (DESIGN.md section 6 problems)")
+        table("variant", "Variant problems (other seeds, shapes, correlations; informative)")
 
     L.append("## Ladder details\n")
     L.append("Per row: each tolerance tried (in the package's own units) and the worst relative "
@@ -454,8 +531,9 @@ def render(rows, meta, refs, lat, merged):
             extra += f" [cached row from {r['date']}]"
         L.append(f"- {r['package']} / {r['problem']} / {r['l1_ratio']:g}: " + "; ".join(parts) + extra)
     L.append("")
-    L.append("Tolerance meanings: " + "; ".join(
-        f"{k[1]}: {v.tol_meaning}" for k, v in _peers.RUNNERS.items() if k[0] == TASK) + ".\n")
+    for task in tasks:
+        L.append(("Tolerance meanings: " if not glm else f"Tolerance meanings ({task}): ") + "; ".join(
+            f"{k[1]}: {v.tol_meaning}" for k, v in _peers.RUNNERS.items() if k[0] == task) + ".\n")
 
     if lat is not None:
         L.append("## First-call latency\n")
@@ -498,8 +576,16 @@ NOTES = [
 ]
 
 
+GLM_NOTES = [
+    "GLM notes: filled in below.",
+]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--task", default=TASK,
+                    help="lasso_path (default; RESULTS.md), logistic_path, multinomial_path, or glm "
+                         "(both GLM tasks; a full run writes RESULTS_glm.md)")
     ap.add_argument("--quick", action="store_true",
                     help="1 timed run, main problems, l1_ratio 1 only, no latency (unless asked)")
     ap.add_argument("--only", default=None, help="comma list of packages, e.g. regularized,scikit-learn")
@@ -523,20 +609,37 @@ def main(argv=None):
     # SIGTERM -> SystemExit, so the finally clauses below kill the running child's session
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
-    pkgs_all = _peers.packages(TASK)
+    tasks = list(GLM_TASKS) if a.task == "glm" else [t.strip() for t in a.task.split(",")]
+    for t in tasks:
+        if t not in TASK_HARNESS_VERSION:
+            ap.error(f"unknown task {t!r}; known: {', '.join(TASK_HARNESS_VERSION)}, glm")
+    glm = tasks != ["lasso_path"]
+    if glm and "lasso_path" in tasks:
+        ap.error("run lasso_path apart from the GLM tasks (they write different result files)")
+    pkgs_all = []
+    for t in tasks:
+        pkgs_all += [p for p in _peers.packages(t) if p not in pkgs_all]
+    in_tasks = [p for p in _problems.PROBLEMS if _problems.PROBLEMS[p].task in tasks]
     if a.list:
-        print("packages:", ", ".join(pkgs_all))
-        for p in _problems.PROBLEMS.values():
+        for t in tasks:
+            print(f"packages ({t}):" if glm else "packages:", ", ".join(_peers.packages(t)))
+        for name in in_tasks:
+            p = _problems.PROBLEMS[name]
             print(f"problem {p.name} ({p.group}): {p.describe()}")
         return 0
-    full = not (a.quick or a.only or a.problem or a.l1_ratio or a.repeat)
+    if glm:  # --repeat 3 is the default protocol, so it still counts as a full run
+        full = not (a.quick or a.only or a.problem or a.l1_ratio) and a.repeat in (None, 3)
+        full = full and sorted(tasks) == sorted(GLM_TASKS)
+    else:
+        full = not (a.quick or a.only or a.problem or a.l1_ratio or a.repeat)
     pkgs = pkgs_all if not a.only else [s.strip() for s in a.only.split(",")]
     for s in pkgs:
-        if (TASK, s) not in _peers.RUNNERS:
+        if s not in pkgs_all:
             ap.error(f"unknown package {s!r}; known: {', '.join(pkgs_all)}")
-    groups = {"main": [p for p in _problems.PROBLEMS if _problems.PROBLEMS[p].group == "main"],
-              "variant": [p for p in _problems.PROBLEMS if _problems.PROBLEMS[p].group == "variant"],
-              "all": list(_problems.PROBLEMS)}
+    groups = {"main": [p for p in in_tasks if _problems.PROBLEMS[p].group == "main"],
+              "variant": [p for p in in_tasks if _problems.PROBLEMS[p].group == "variant"],
+              "smoke": [p for p in in_tasks if _problems.PROBLEMS[p].group == "smoke"],
+              "all": [p for p in in_tasks if _problems.PROBLEMS[p].group != "smoke"]}
     if a.problem:
         names = []
         for s in a.problem.split(","):
@@ -544,25 +647,26 @@ def main(argv=None):
     else:
         names = groups["main"] if a.quick else groups["all"]
     for s in names:
-        if s not in _problems.PROBLEMS:
-            ap.error(f"unknown problem {s!r}; known: {', '.join(_problems.PROBLEMS)}")
-    rhos = [float(s) for s in a.l1_ratio.split(",")] if a.l1_ratio else ([1.0] if a.quick else [1.0, 0.5])
+        if s not in in_tasks:
+            ap.error(f"unknown problem {s!r}; known: {', '.join(in_tasks)}")
+    rhos = [float(s) for s in a.l1_ratio.split(",")] if a.l1_ratio else ([1.0] if a.quick or glm else [1.0, 0.5])
     vrhos = [float(s) for s in a.variant_l1_ratio.split(",")]
     a.repeat = a.repeat or (1 if a.quick else 3)
-    do_latency = {"auto": not a.quick and (not a.only or "regularized" in pkgs),
+    do_latency = {"auto": not glm and not a.quick and (not a.only or "regularized" in pkgs),
                   "yes": True, "no": False, "only": True}[a.latency]
 
     t_all = time.monotonic()
     WORK.mkdir(parents=True, exist_ok=True)
     meta = dict(date=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                 machine=machine_info(), versions=package_versions(a.python), repeat=a.repeat,
-                timeout=a.timeout, notes=NOTES,
+                timeout=a.timeout, notes=GLM_NOTES if glm else NOTES,
                 command=" ".join(["python benchmarks/bench.py",
                                   shlex.join(sys.argv[1:] if argv is None else argv)]).strip())
     rows, refs = [], {}
-    ladder_file = WORK / "ladder.json"
+    # GLM rows live in files of their own, so a squared-loss run going on beside never races them.
+    ladder_file = WORK / ("ladder-glm.json" if glm else "ladder.json")
     ladder_cache = {} if a.fresh_ladder else _load_json(ladder_file, {})
-    results_file = WORK / "results.json"
+    results_file = WORK / ("results-glm.json" if glm else "results.json")
     merged = _load_json(results_file, {})
 
     if a.latency != "only":
@@ -574,10 +678,12 @@ def main(argv=None):
                 refs[(name, rho)] = ensure_reference(a.python, problem, rho, a.refresh_reference,
                                                      timeout=max(600.0, a.timeout))
                 for pkg in pkgs:
-                    key = f"{TASK}|{pkg}|{name}|{rho:g}"
+                    if (problem.task, pkg) not in _peers.RUNNERS:
+                        continue
+                    key = f"{problem.task}|{pkg}|{name}|{rho:g}"
                     stamp = _row_stamp(pkg, problem, rho, a, meta["versions"], meta["machine"])
                     old = merged.get(key)
-                    if (not a.rerun_peers and not _peers.RUNNERS[(TASK, pkg)].is_ours and old
+                    if (not a.rerun_peers and not _peers.RUNNERS[(problem.task, pkg)].is_ours and old
                             and old.get("stamp") == stamp and old["status"] in ("ok", "timeout", "n/a", "fail")):
                         row = dict(old, cached=True)
                         log(f"    {pkg:<12} cached row from {old['date']}")
@@ -592,8 +698,9 @@ def main(argv=None):
     if lat is not None:
         log(f"latency: {lat}")
     meta["wall"] = time.monotonic() - t_all
-    text = render(rows, meta, refs, lat, list(merged.values()))
-    out = Path(a.results) if a.results else (HERE / "RESULTS.md" if full else WORK / "last_run.md")
+    text = render(rows, meta, refs, lat, list(merged.values()), tuple(tasks))
+    default_out = HERE / ("RESULTS_glm.md" if glm else "RESULTS.md")
+    out = Path(a.results) if a.results else (default_out if full else WORK / "last_run.md")
     out.write_text(text)
     log(f"wrote {out}")
     print(text)
