@@ -50,16 +50,20 @@ class _Columns:
             self.scale = scale
         else:
             n = X.shape[0]
+            self._n = n
             self.pos = np.full(p, -1, dtype=np.int64)
             self.cols = np.empty(0, dtype=np.int64)
-            self.block = np.empty((n, 0), order="F")
-            self._n = n
+            # Column-major storage with room to grow (doubling), and the row ids
+            # of a full-capacity block: adding columns copies only the new ones.
+            self._storage = np.empty(0)
+            self._row_ids = np.empty(0, dtype=np.uint32)
             self._refresh()
 
     def _refresh(self):
         n, m = self._n, self.cols.shape[0]
-        self.data = self.block[:, :m].ravel(order="F")
-        self.indices = np.tile(np.arange(n, dtype=np.uint32), m)
+        self.data = self._storage[:n * m]
+        self.block = self.data.reshape((n, m), order="F")
+        self.indices = self._row_ids[:n * m]
         self.indptr = np.arange(0, n * m + 1, n, dtype=np.uint64)
         self.scale = self.scale_global[self.cols]
 
@@ -68,9 +72,16 @@ class _Columns:
         if not self.sparse:
             new = ws[self.pos[ws] < 0]
             if new.size:
-                m = self.cols.shape[0]
-                blk = np.asarray(self.X[:, new], dtype=np.float64, order="F")
-                self.block = np.asfortranarray(np.hstack([self.block[:, :m], blk]))
+                n, m = self._n, self.cols.shape[0]
+                end = n * (m + new.size)
+                if end > self._storage.shape[0]:
+                    cap = min(max(2 * m, m + new.size, 16), self.X.shape[1])
+                    storage = np.empty(n * cap)
+                    storage[:n * m] = self._storage[:n * m]
+                    self._storage = storage
+                    self._row_ids = np.tile(np.arange(n, dtype=np.uint32), cap)
+                self._storage[n * m:end].reshape((n, new.size), order="F")[:] = \
+                    self.X[:, new]
                 self.pos[new] = np.arange(m, m + new.size)
                 self.cols = np.concatenate([self.cols, new])
                 self._refresh()
