@@ -40,8 +40,8 @@ def raw_gram(X, w):
             blk = np.asarray(X[start:start + step], dtype=np.float64)
             blk = blk * sw[start:start + step, None]
             G = dsyrk(1.0, blk, trans=1, lower=0, c=G, overwrite_c=1)
-    iu = np.triu_indices(p, 1)
-    G[(iu[1], iu[0])] = G[iu]
+    # dsyrk filled the upper triangle and left the lower one at zero.
+    G += np.triu(G, 1).T
     return G
 
 
