@@ -147,12 +147,13 @@ REF_TOL = {"scikit-learn": 1e-11, "celer": 1e-12, "regularized": 1e-12}
 
 
 # GLM tasks: the tightest tolerance each converges at, in its own units (see _peers.py).
-# regularized: 1e-9, not 1e-12 (at 1e-12 it stalls on some alphas for max_iter epochs, see
-# RESULTS_glm.md); glmnet's multinomial stops the path early (jerr -87) at thresh 1e-14.
+# regularized: 1e-8, its tightest that finishes on every problem (at 1e-9 the dense logistic path
+# takes > 600 s, at 1e-12 it stalls on some alphas for max_iter epochs; see RESULTS_glm.md);
+# glmnet's multinomial stops the path early (jerr -87) at thresh 1e-14.
 # "polish" (the harness's own L-BFGS-B on the best solution's sign pattern) has no tolerance.
 GLM_REF_TOL = {
-    "logistic_path": {"regularized": 1e-9, "skglm": 1e-12, "glmnet": 1e-14},
-    "multinomial_path": {"regularized": 1e-9, "glmnet": 1e-12},
+    "logistic_path": {"regularized": 1e-8, "skglm": 1e-12, "glmnet": 1e-14},
+    "multinomial_path": {"regularized": 1e-8, "glmnet": 1e-12},
 }
 
 

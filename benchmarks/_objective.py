@@ -366,5 +366,21 @@ def polish(task, X, y, coef, intercept, alphas, maxiter=2000, progress=None):
     for i, a in enumerate(alphas):
         if progress is not None:
             progress(i)
-        C[i], B0[i] = _polish_one(task, X, Y, coef[i], intercept[i], a, maxiter)
+        c, b = coef[i], intercept[i]
+        for _ in range(5):  # active-set rounds: a zero whose |gradient| exceeds alpha joins
+            c, b = _polish_one(task, X, Y, c, b, a, maxiter)
+            C2 = np.atleast_2d(c)
+            E = np.asarray(X @ C2.T) + b
+            if task == "logistic_path":
+                R = 1.0 / (1.0 + np.exp(-E)) - Y[:, None]
+            else:
+                R = _softmax(E) - Y
+            G = np.asarray(X.T @ R).T / X.shape[0]
+            add = (C2 == 0) & (np.abs(G) > a * (1.0 + 1e-12))
+            if not add.any():
+                break
+            C2 = C2.copy()
+            C2[add] = -np.sign(G[add]) * 1e-300  # enters the face with the sign its gradient asks
+            c = C2[0] if np.ndim(c) == 1 else C2
+        C[i], B0[i] = c, b
     return C, B0

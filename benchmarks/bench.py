@@ -323,7 +323,9 @@ def summarize(rows):
             extra = ""
             if lo:
                 extra = f"  (looser {fmt_tol(lo['tol'])}: " + (
-                    f"{lo['subopt_max']:.1e})" if "subopt_max" in lo else f"{lo.get('error', '')[:60]})")
+                    f"{lo['subopt_max']:.1e})" if "subopt_max" in lo else
+                    "failed in an earlier run of this version)" if lo.get("cached") else
+                    f"{lo.get('error', '')[:60]})")
             log(f"    {r['package']:<12} {r['problem']:<24} rho={r['l1_ratio']:g}  tol {fmt_tol(r['tol'])}"
                 f"  median {r['median']:.3f} s  subopt {r['subopt']:.1e}{extra}")
         else:
