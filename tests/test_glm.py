@@ -9,6 +9,7 @@ trust-region Newton on the exact objective.
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
@@ -227,10 +228,6 @@ def test_poisson_gap_is_meaningful_when_the_objective_is_negative():
             assert loose.gap[i] > 0.0, f"alpha #{i}: gap 0.0 at a non-trivial point"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ENGINE BUG (lead must fix): grouped multinomial CD (max-curvature majorizer per group) "
-    "needs 10⁴–10⁵ epochs at small alpha and gives up with gap > tol (ConvergenceWarning) on "
-    "non-negative uncentred X without intercept"))
 def test_grouped_multinomial_converges_at_small_alpha():
     X, y, _ = R.make_glm_problem("multinomial", 80, 6, 61, sparse=True)
     kw = dict(loss="multinomial", grouped=True, l1_ratio=0.9, fit_intercept=False,
@@ -239,10 +236,6 @@ def test_grouped_multinomial_converges_at_small_alpha():
     _assert_certified(P, "multinomial", X, y, kw, tol=1e-7)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ENGINE BUG (should fix): the multinomial solver stalls near a relative gap of 1e-9 and "
-    "gives up after a few hundred epochs (max_iter = 100000 not reached) with a "
-    "ConvergenceWarning; logistic reaches 1e-11 on the same kind of problem"))
 def test_multinomial_reaches_tight_tol():
     X, y, w = R.make_glm_problem("multinomial", 60, 5, 30)
     X = (X - X.mean(0)) / X.std(0)
@@ -252,6 +245,65 @@ def test_multinomial_reaches_tight_tol():
               fit_intercept=False, tol=1e-10)
     P = _fit(X, y, **kw)
     _assert_certified(P, "multinomial", X, y, kw, tol=1e-10)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("grouped", [False, True])
+def test_multinomial_tight_tol_on_uncentred_columns_with_intercept(sparse, grouped):
+    # Columns with means far from 0 and an intercept: the class coupling of the
+    # Hessian and the intercept-column coupling both matter (iris-like data,
+    # where a per-class diagonal Newton model needed 10⁴ epochs per alpha).
+    rng = np.random.default_rng(7)
+    n, p, K = 150, 5, 3
+    y = rng.integers(0, K, n)
+    X = rng.normal(size=(n, p)) * 0.4 + 5.0 + 0.8 * np.eye(K)[y] @ rng.normal(size=(K, p))
+    if sparse:
+        X[rng.random((n, p)) < 0.3] = 0.0
+        X = sp.csc_matrix(X)
+    yenc, _ = R.encode_target("multinomial", y)
+    amax = R.alpha_max("multinomial", X, yenc, 1.0, fit_intercept=True)
+    kw = dict(loss="multinomial", grouped=grouped, standardize=False,
+              alphas=amax * np.array([0.3, 0.03, 0.003]), tol=1e-9, max_iter=5000)
+    P = _fit(X, y, **kw)              # _fit turns a ConvergenceWarning into an error
+    _assert_certified(P, "multinomial", X, y, kw, tol=1e-9)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("grouped", [False, True])
+@pytest.mark.parametrize("l2", [0.0, 0.7])
+def test_class_shifts_minimise_the_row_penalty(positive, grouped, l2):
+    from regularized.kernels.cd_multi import class_shifts
+    from scipy.optimize import minimize_scalar
+
+    rng = np.random.default_rng(3)
+    B = rng.normal(size=(40, 5))
+    B[rng.random(B.shape) < 0.4] = 0.0
+    B[0] = 0.0                          # an all-zero row stays where it is
+    B[1] = [1.0, 1.0, 1.0, -2.0, 0.5]   # ties among the kinks
+    if positive:
+        B = np.abs(B)
+    l1 = rng.uniform(0.1, 1.0, 40)
+    l1[2] = 0.0                         # an unpenalized row is left alone
+    l2v = np.full(40, l2)
+    l2v[2] = 0.0
+    rows = np.arange(40, dtype=np.int64)
+    shift = np.empty(40)
+    class_shifts(B, l1, l2v, positive, grouped, rows, shift)
+
+    def pen(j, c):
+        b = B[j] + c
+        if positive and b.min() < -1e-12:
+            return np.inf
+        if grouped:
+            return l1[j] * np.linalg.norm(b) + 0.5 * l2v[j] * b @ b
+        return l1[j] * np.abs(b).sum() + 0.5 * l2v[j] * b @ b
+
+    assert shift[2] == 0.0
+    for j in range(40):
+        lo = -B[j].min() if positive else -np.abs(B[j]).max() - 1.0
+        best = minimize_scalar(lambda c: pen(j, c), bounds=(lo, np.abs(B[j]).max() + 1.0),
+                               method="bounded", options=dict(xatol=1e-12))
+        assert pen(j, shift[j]) <= min(best.fun, pen(j, 0.0)) + 1e-10, j
 
 
 @pytest.mark.parametrize("loss", [

@@ -1,15 +1,13 @@
-"""Coordinate descent for multi-response weighted least squares (multinomial inner solver).
+"""Kernels of the multinomial solver: coordinate descent on its Newton model.
 
-Minimises over B (p, K), for the columns ``ws``::
-
-    ½ Σ_k Σ_i h_ik (z_ik − x̃_iᵀ B_·k)²  +  Σ_j pen_j(B_j·)
-
-with the columns centred per class (``x̃_ijk = (x_ij − m_jk)/s_j``, implicit,
-as in ``cd_sparse``) and either a separable elastic net per entry or, when
-``grouped``, ``pen_j(b) = l1_j‖b‖₂ + ½ l2_j‖b‖²`` (a feature is in or out for
-all classes). For a group the coordinate curvatures differ by class; the
-update uses their maximum, a majorizer, so every step still decreases the
-objective.
+``csc_multi_newton_cd`` minimises the exact second-order model of the
+multinomial loss (class coupling included) plus, per feature, either a
+separable elastic net on every entry or, when ``grouped``,
+``pen_j(b) = l1_j‖b‖₂ + ½ l2_j‖b‖²`` (a feature is in or out for all classes;
+the block step uses a bound on the block's curvature, so it still decreases
+the model). ``class_shifts`` moves each feature's row of coefficients along
+the direction the loss cannot see. The rest are the products the solver
+needs (gradients, curvature moments, couplings) and the group dual pieces.
 """
 import numpy as np
 from numba import njit
@@ -18,35 +16,36 @@ from .prox import enet_coordinate_min
 
 
 @njit(cache=True, nogil=True)
-def csc_multi_residual(data, indices, indptr, Z_c, mean, scale, B, ws, R_raw, off):
-    """``R = Z_c − X̃B`` over ws, stored as ``R_raw + off`` (off per class)."""
-    K = Z_c.shape[1]
-    R_raw[:, :] = Z_c
-    off[:] = 0.0
-    for a in range(ws.shape[0]):
-        j = ws[a]
-        for k in range(K):
-            f = B[j, k] / scale[j]
-            if f != 0.0:
-                for q in range(indptr[j], indptr[j + 1]):
-                    R_raw[indices[q], k] -= f * data[q]
-                off[k] += f * mean[j, k]
+def csc_multi_newton_cd(data, indices, indptr, dense, scale, WG, WP, P, S1, C, hess, B, D, s,
+                        off, ws, l1, l2, positive, grouped, n_epochs):
+    """Epochs of coordinate descent on the exact multinomial Newton model.
 
+    Minimises over the coefficients ``B`` (p, K) of the columns ``ws`` and the
+    intercepts the second-order model of the loss at the current P::
 
-@njit(cache=True, nogil=True)
-def csc_multi_cd(data, indices, indptr, H, mean, scale, hess, B, R_raw, off, ws, l1, l2,
-                 positive, grouped, n_epochs):
-    """Run ``n_epochs`` epochs of (block) coordinate descent over ``ws``.
+        Σ_i [ g_iᵀΔη_i + ½ Δη_iᵀ W_i Δη_i ] + Σ_j pen_j(B_j·),
+        g_i = w_i(p_i − y_i),  W_i = w_i(diag p_i − p_i p_iᵀ),
+        Δη_i = Δb + x̃_iᵀ ΔB  (x̃ = raw column / scale),
 
-    Parameters
-    ----------
-    H : (n, K) weights.  mean : (p, K) per-class centring.  hess : (p, K)
-    curvatures ``Σ_i h_ik x̃_ijk²``.  B : (p, K) coefficients, updated.
-    R_raw, off : residual storage (``R[:, k] = R_raw[:, k] + off[k]``), updated.
+    keeping the class coupling ``−p_i p_iᵀ`` that a per-class diagonal model
+    drops. Coordinate (j, k) moves along ``x̃_j e_k − c_jk`` with the constant
+    ``c_jk = A⁺ S1_j e_k / s_j`` (``A = Σ_i W_i``, ``S1_j = Σ_i x_ij W_i``):
+    centred in the model's metric, so the intercepts stay at their optimum
+    (the intercept gradient is zero on entry and stays zero) and the
+    coordinate's curvature ``hess[j, k]`` is that of the centred direction.
+    With no intercept, ``C`` is zero. ``dense``: the CSC arrays hold whole
+    columns (row ids 0..n−1), so the row loops run without the index array.
 
-    Returns the largest ``curvature·Δ²`` of the last epoch (a decrease scale).
+    State, all updated: ``D`` (K, n) and ``s`` (n) hold the column part of
+    Δηᵀ and ``Σ_k p_ik D_ki``; ``off`` (K) is the intercept step (the true
+    Δη_ik is ``D_ki + off_k``). ``WG`` = gᵀ, ``WP`` = (w p)ᵀ, ``P`` = pᵀ, all
+    (K, n). ``S1``, ``C`` (len(ws), K, K): per working-set column, ``C[a]``
+    holding the ``c_jk`` as columns. ``grouped``: ``hess`` holds majorizers of
+    the block curvature and the block step uses their maximum.
+
+    Returns the largest ``curvature·Δ²`` of the last epoch.
     """
-    K = H.shape[1]
+    K = WG.shape[0]
     g = np.empty(K)
     biggest = 0.0
     for _ in range(n_epochs):
@@ -54,13 +53,8 @@ def csc_multi_cd(data, indices, indptr, H, mean, scale, hess, B, R_raw, off, ws,
         for a in range(ws.shape[0]):
             j = ws[a]
             sj = scale[j]
-            for k in range(K):
-                acc = 0.0
-                ok = off[k]
-                for q in range(indptr[j], indptr[j + 1]):
-                    i = indices[q]
-                    acc += H[i, k] * data[q] * (R_raw[i, k] + ok)
-                g[k] = acc / sj
+            lo = indptr[j]
+            hi = indptr[j + 1]
             if grouped:
                 L = 0.0
                 for k in range(K):
@@ -70,7 +64,10 @@ def csc_multi_cd(data, indices, indptr, H, mean, scale, hess, B, R_raw, off, ws,
                     continue
                 norm = 0.0
                 for k in range(K):
-                    u = B[j, k] + g[k] / L if L > 0.0 else 0.0
+                    acc = _coupled_dot(data, indices, lo, hi, dense, k, WG, WP, D, s)
+                    for l in range(K):
+                        acc += S1[a, k, l] * off[l]
+                    u = B[j, k] - acc / (sj * L) if L > 0.0 else 0.0
                     g[k] = u
                     norm += u * u
                 norm = np.sqrt(norm)
@@ -80,47 +77,86 @@ def csc_multi_cd(data, indices, indptr, H, mean, scale, hess, B, R_raw, off, ws,
                     shrink = (1.0 - l1[j] / (L * norm)) * L / (L + l2[j])
                 for k in range(K):
                     new = g[k] * shrink
+                    if positive and new < 0.0:
+                        new = 0.0
                     delta = new - B[j, k]
                     if delta != 0.0:
                         if L * delta * delta > biggest:
                             biggest = L * delta * delta
                         B[j, k] = new
-                        f = delta / sj
-                        for q in range(indptr[j], indptr[j + 1]):
-                            R_raw[indices[q], k] -= f * data[q]
-                        off[k] += f * mean[j, k]
+                        _move(data, indices, lo, hi, dense, delta / sj, k, P, D, s)
+                        for l in range(K):
+                            off[l] -= delta * C[a, l, k]
             else:
                 for k in range(K):
                     h = hess[j, k]
+                    acc = _coupled_dot(data, indices, lo, hi, dense, k, WG, WP, D, s)
+                    for l in range(K):
+                        acc += S1[a, k, l] * off[l]
                     old = B[j, k]
-                    new = enet_coordinate_min(h * old + g[k], h, l1[j], l2[j], positive)
+                    new = enet_coordinate_min(h * old - acc / sj, h, l1[j], l2[j], positive)
                     if new != old:
-                        if h * (new - old) ** 2 > biggest:
-                            biggest = h * (new - old) ** 2
+                        delta = new - old
+                        if h * delta * delta > biggest:
+                            biggest = h * delta * delta
                         B[j, k] = new
-                        f = (new - old) / sj
-                        for q in range(indptr[j], indptr[j + 1]):
-                            R_raw[indices[q], k] -= f * data[q]
-                        off[k] += f * mean[j, k]
+                        _move(data, indices, lo, hi, dense, delta / sj, k, P, D, s)
+                        for l in range(K):
+                            off[l] -= delta * C[a, l, k]
     return biggest
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _coupled_dot(data, indices, lo, hi, dense, k, WG, WP, D, s):
+    """``Σ_i x_i (WG_ki + WP_ki (D_ki − s_i))``: the model's gradient along column x."""
+    acc = 0.0
+    if dense:
+        for i in range(hi - lo):
+            acc += data[lo + i] * (WG[k, i] + WP[k, i] * (D[k, i] - s[i]))
+    else:
+        for q in range(lo, hi):
+            i = indices[q]
+            acc += data[q] * (WG[k, i] + WP[k, i] * (D[k, i] - s[i]))
+    return acc
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _move(data, indices, lo, hi, dense, f, k, P, D, s):
+    """Column part of a coordinate step: ``D_k += f·x``, ``s += f·p_k⊙x``."""
+    if dense:
+        for i in range(hi - lo):
+            dx = f * data[lo + i]
+            D[k, i] += dx
+            s[i] += P[k, i] * dx
+    else:
+        for q in range(lo, hi):
+            i = indices[q]
+            dx = f * data[q]
+            D[k, i] += dx
+            s[i] += P[k, i] * dx
+
+
 @njit(cache=True, nogil=True)
-def csc_multi_moments(data, indices, indptr, cols, H):
-    """``(Σ_i h_ik x_ij, Σ_i h_ik x_ij²)`` per column in ``cols`` and class: (k, K) each."""
-    K = H.shape[1]
-    s1 = np.zeros((cols.shape[0], K))
-    s2 = np.zeros((cols.shape[0], K))
+def csc_multi_coupling(data, indices, indptr, cols, WP, P):
+    """``T_j = Σ_i x_ij w_i p_i p_iᵀ`` and ``d_j = Σ_i x_ij w_i p_i`` for the
+    columns ``cols``: (len(cols), K, K) and (len(cols), K)."""
+    K = WP.shape[0]
+    T = np.zeros((cols.shape[0], K, K))
+    d = np.zeros((cols.shape[0], K))
     for a in range(cols.shape[0]):
         j = cols[a]
         for q in range(indptr[j], indptr[j + 1]):
             i = indices[q]
             x = data[q]
             for k in range(K):
-                hx = H[i, k] * x
-                s1[a, k] += hx
-                s2[a, k] += hx * x
-    return s1, s2
+                xw = x * WP[k, i]
+                d[a, k] += xw
+                for l in range(k, K):
+                    T[a, k, l] += xw * P[l, i]
+        for k in range(K):
+            for l in range(k):
+                T[a, k, l] = T[a, l, k]
+    return T, d
 
 
 @njit(cache=True, nogil=True)
@@ -171,3 +207,53 @@ def group_scalings(G, l1, l2):
             if l2[j] == 0.0 and a * t_feasible > l1[j]:
                 t_feasible = l1[j] / a
     return t_feasible, t_all
+
+
+@njit(cache=True, nogil=True)
+def class_shifts(B, l1, l2, positive, grouped, rows, shift):
+    """Per-row shift ``c_j`` minimising the penalty of ``B_j· + c_j·1``.
+
+    Adding the same ``c_j`` to every class's coefficient of feature j leaves
+    the softmax, hence the multinomial loss, unchanged; only the penalty
+    decides where the row sits (glmnet centres the same way). Minimises
+    ``Σ_k l1|b_k + c| + ½ l2 (b_k + c)²`` (a weighted median when l2 = 0),
+    ``l1‖b + c1‖ + ½ l2‖b + c1‖²`` (the mean) when ``grouped``, subject to
+    ``b + c1 ≥ 0`` when ``positive``. Rows without penalty get ``c = 0``.
+    Writes ``shift[a]`` for ``rows[a]``.
+    """
+    K = B.shape[1]
+    v = np.empty(K)
+    for a in range(rows.shape[0]):
+        j = rows[a]
+        c = 0.0
+        if l1[j] > 0.0 or l2[j] > 0.0:
+            s = 0.0
+            lowest = np.inf
+            for k in range(K):
+                v[k] = -B[j, k]
+                s += B[j, k]
+                if B[j, k] < lowest:
+                    lowest = B[j, k]
+            if grouped:
+                c = -s / K
+            else:
+                v.sort()
+                # the derivative in c is l1·(#{b_k + c > 0} − #{b_k + c < 0}) + l2·(s + Kc),
+                # piecewise linear and increasing with kinks at the sorted −b_k
+                for m in range(K + 1):
+                    base = l1[j] * (2 * m - K) + l2[j] * s
+                    lo = v[m - 1] if m > 0 else -np.inf
+                    hi = v[m] if m < K else np.inf
+                    if l2[j] > 0.0:
+                        root = -base / (l2[j] * K)
+                        if lo <= root <= hi:
+                            c = root
+                            break
+                    if m < K:
+                        left = base + l2[j] * K * hi
+                        if left <= 0.0 <= left + 2.0 * l1[j]:
+                            c = hi
+                            break
+            if positive and c < -lowest:
+                c = -lowest
+        shift[a] = c

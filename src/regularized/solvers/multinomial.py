@@ -1,10 +1,14 @@
 """Penalized multinomial regression by proximal Newton, certified.
 
 Loss ``ℓ(y, η) = logsumexp(η) − η_y`` on η ∈ ℝᴷ (one coefficient vector per
-class). Each Newton step replaces the loss by a per-class diagonal quadratic
-model (weights ``h_ik = w_i p_ik(1 − p_ik)``, glmnet's choice), solved by
-multi-response coordinate descent (``kernels.cd_multi``), then a backtracking
-line search on the true objective; intercepts are re-fitted exactly.
+class). Each Newton step replaces the loss by its exact second-order model,
+class coupling included (``W_i = w_i(diag p_i − p_i p_iᵀ)``; glmnet's
+per-class diagonal ``p(1 − p)`` ignores the coupling and converged linearly,
+slowly, here), solved by coordinate descent on directions centred in that
+metric (``kernels.cd_multi.csc_multi_newton_cd``), then a backtracking line
+search on the true objective; the loss ignores a common shift of a feature's
+row across classes, so each row is then moved to the shift that minimises its
+penalty (``class_shifts``), and the intercepts are re-fitted exactly.
 
 Penalty: the elastic net on every entry, or with ``grouped=True`` on each
 feature's row of coefficients, ``ρ‖B_j‖₂ + (1−ρ)/2‖B_j‖²`` (glmnet's
@@ -15,8 +19,9 @@ Certificate: ``θ = t·w⊙(Y − P)`` with ``M = (1−t)Y + tP`` row-stochastic
 """
 import numpy as np
 
-from ..kernels.cd_multi import (csc_multi_cd, csc_multi_moments, csc_multi_residual,
+from ..kernels.cd_multi import (class_shifts, csc_multi_coupling, csc_multi_newton_cd,
                                 csc_multi_xt, group_conjugate, group_scalings)
+from ..kernels.cd_sparse import csc_matvec_cols
 from ..kernels.gap import dual_scalings, penalty_conjugate
 from ..losses import HESSIAN_FLOOR, _xlogx
 from .newton import (ARMIJO, MAX_NEWTON, _Columns, polish_unpenalized, unpenalized_columns,
@@ -134,6 +139,42 @@ def _gap(state, G, B, l1, l2, positive, grouped, P):
     return primal, dual
 
 
+def _block_columns(cols, loc):
+    """The dense block's columns ``loc`` (a view when they are all of it, in order)."""
+    if loc.size == cols.block.shape[1] and np.array_equal(loc, np.arange(loc.size)):
+        return cols.block
+    return cols.block[:, loc]
+
+
+def _block_xt(cols, loc, V, squared=False):
+    """``X̃ᵀV`` (len(loc), K) over block columns, or ``(X̃²)ᵀV`` when ``squared``."""
+    if cols.sparse:
+        if squared:
+            return csc_multi_xt(cols.data * cols.data, cols.indices, cols.indptr, V,
+                                cols.scale * cols.scale, loc)
+        return csc_multi_xt(cols.data, cols.indices, cols.indptr, V, cols.scale, loc)
+    block = _block_columns(cols, loc)
+    if squared:
+        return ((block * block).T @ V) / (cols.scale[loc] ** 2)[:, None]
+    return (block.T @ V) / cols.scale[loc][:, None]
+
+
+def _coupling(cols, loc, WP, Pt, squared=False):
+    """``T_j = Σ_i x_ij w_i p_i p_iᵀ`` (len(loc), K, K) and ``d_j = Σ_i x_ij w_i p_i``
+    for raw block columns (``x_ij²`` in place of ``x_ij`` when ``squared``): one
+    BLAS product for a dense block."""
+    if cols.sparse:
+        data = cols.data * cols.data if squared else cols.data
+        return csc_multi_coupling(data, cols.indices, cols.indptr, loc, WP, Pt)
+    K, n = WP.shape
+    Q = np.empty((n, K + K * K))
+    Q[:, :K] = WP.T
+    np.multiply(WP.T[:, :, None], Pt.T[:, None, :], out=Q[:, K:].reshape(n, K, K))
+    block = _block_columns(cols, loc)
+    out = (block * block if squared else block).T @ Q
+    return out[:, K:].reshape(loc.size, K, K), out[:, :K]
+
+
 def _newton_ws(state, ws, l1, l2, positive, grouped, tol_rel, max_epochs):
     cols, Y, w = state.cols, state.Y, state.w
     n, K = Y.shape
@@ -144,68 +185,101 @@ def _newton_ws(state, ws, l1, l2, positive, grouped, tol_rel, max_epochs):
     l1_b = np.zeros(m)
     l2_b = np.zeros(m)
     l1_b[loc], l2_b[loc] = l1[ws], l2[ws]
-    R_raw = np.empty((n, K))
-    off = np.zeros(K)
-    zeros_nk = np.zeros((n, K))
-    zero_mean = np.zeros((m, K))
+    D = np.empty((K, n))
+    s = np.empty(n)
+    shift_ws = np.empty(loc.size)
+    shift = np.zeros(m)
+    u = np.empty(n)
     epochs = 0
     for _ in range(MAX_NEWTON):
         P = softmax(state.eta)
         V = w[:, None] * (Y - P)
-        G_ws = csc_multi_xt(cols.data, cols.indices, cols.indptr, V, cols.scale, loc)
+        G_ws = _block_xt(cols, loc, V)
         primal, dual = _gap(state, G_ws, B_b[loc], l1[ws], l2[ws], positive, grouped, P)
         if primal - dual <= tol_rel * primal or epochs >= max_epochs:
             break
-        D2 = np.maximum(P * (1.0 - P), HESSIAN_FLOOR)
-        H = w[:, None] * D2
-        Z = state.eta - state.offset + (Y - P) / D2
-        hsum = H.sum(axis=0)
-        s1, s2 = csc_multi_moments(cols.data, cols.indices, cols.indptr, loc, H)
-        mean_b = np.zeros((m, K))
+        Pt = np.ascontiguousarray(P.T)
+        WP = Pt * w
+        WG = -np.ascontiguousarray(V.T)
+        sc2 = (cols.scale[loc] ** 2)[:, None]
+        if not grouped:
+            H = w[:, None] * np.maximum(P * (1.0 - P), HESSIAN_FLOOR)
+            S2 = _block_xt(cols, loc, H, squared=True) * sc2
+        off = np.zeros(K)
         if state.fit_intercept:
-            mean_b[loc] = s1 / hsum
-            zbar = (H * Z).sum(axis=0) / hsum
+            T, d = _coupling(cols, loc, WP, Pt)
+            S1 = -T
+            S1[:, np.arange(K), np.arange(K)] += d
+            A = np.diag(WP.sum(axis=1)) - Pt @ WP.T
+            A_pinv = np.linalg.pinv(A, rcond=1e-12, hermitian=True)
+            C = np.einsum("kl,alm->akm", A_pinv, S1) / cols.scale[loc][:, None, None]
+            if not grouped:   # the centred directions' curvatures
+                S2 = S2 - np.einsum("alk,alk->ak", S1, C) * cols.scale[loc][:, None]
+            off -= A_pinv @ WG.sum(axis=1)      # start from the model's optimal intercepts
         else:
-            zbar = np.zeros(K)
-        sc = cols.scale[loc][:, None]
+            S1 = C = np.zeros((loc.size, K, K))
         hess_b = np.zeros((m, K))
-        hess_b[loc] = np.maximum(s2 - hsum * mean_b[loc] ** 2, 0.0) / (sc * sc)
+        if grouped:
+            # Block step size: the largest eigenvalue of the (centred) block
+            # curvature; Σ w x² p, its diagonal bound, is far too large for
+            # columns whose mean dwarfs their spread.
+            T2, d2 = _coupling(cols, loc, WP, Pt, squared=True)
+            M = -T2
+            M[:, np.arange(K), np.arange(K)] += d2
+            if state.fit_intercept:
+                M -= np.einsum("alk,alm->akm", S1, C) * cols.scale[loc][:, None, None]
+            hess_b[loc] = np.linalg.eigvalsh(M)[:, -1:] / sc2
+        else:
+            hess_b[loc] = np.maximum(S2, 0.0) / sc2
+        first = None
         B_new = B_b.copy()
-        csc_multi_residual(cols.data, cols.indices, cols.indptr, Z - zbar, mean_b,
-                           cols.scale, B_new, loc, R_raw, off)
+        D[:] = 0.0
+        s[:] = 0.0
         # Inner epochs until the largest coordinate decrease is small against
         # the target gap (the outer certificate decides convergence).
         for _ in range(MAX_INNER_EPOCHS):
-            biggest = csc_multi_cd(cols.data, cols.indices, cols.indptr, H, mean_b,
-                                   cols.scale, hess_b, B_new, R_raw, off, loc, l1_b, l2_b,
-                                   positive, grouped, 1)
+            biggest = csc_multi_newton_cd(cols.data, cols.indices, cols.indptr, not cols.sparse,
+                                          cols.scale, WG, WP, Pt, S1, C, hess_b, B_new, D, s,
+                                          off, loc, l1_b, l2_b, positive, grouped, 1)
             epochs += 1
-            if biggest <= 0.01 * tol_rel * primal / max(loc.size, 1):
+            if first is None:
+                first = biggest
+            if biggest <= 0.01 * tol_rel * primal / max(loc.size, 1) and biggest <= 0.01 * first:
                 break
-        b_new = zbar - ((mean_b[loc] * B_new[loc]) / sc).sum(axis=0) \
-            if state.fit_intercept else np.zeros(K)
-        step = B_new - B_b
-        csc_multi_residual(cols.data, cols.indices, cols.indptr, zeros_nk, zero_mean,
-                           cols.scale, step, loc, R_raw, off)
-        d_eta = -R_raw + (b_new - state.b)          # X̃·ΔB + Δb
+        step = B_new[loc] - B_b[loc]
+        d_eta = D.T + off                            # X̃·ΔB + Δb
         pen_old = _penalty(B_b[loc], l1[ws], l2[ws], grouped)
         f_old = multinomial_value(Y, state.eta, w) + pen_old
-        decrease = float(np.sum((w[:, None] * (P - Y)) * d_eta)) \
+        decrease = -float(np.sum(V * d_eta)) \
             + _penalty(B_new[loc], l1[ws], l2[ws], grouped) - pen_old
         t = 1.0
         eta0, b0 = state.eta, state.b
+        # A step whose predicted change is at the rounding level of f cannot be
+        # judged by comparing values of f: the model is exact there, take it.
+        at_rounding = abs(decrease) <= 1e-12 * abs(f_old)
         while True:
             eta_t = eta0 + t * d_eta
-            f_t = multinomial_value(Y, eta_t, w) + _penalty(B_b[loc] + t * step[loc], l1[ws],
+            if at_rounding:
+                break
+            f_t = multinomial_value(Y, eta_t, w) + _penalty(B_b[loc] + t * step, l1[ws],
                                                            l2[ws], grouped)
             if f_t <= f_old + ARMIJO * t * min(decrease, 0.0) or t < 1e-10:
                 break
             t *= 0.5
         if t < 1e-10:
             break
-        B_b[loc] = B_b[loc] + t * step[loc]
+        B_b[loc] = B_b[loc] + t * step
         state.eta = eta_t
-        state.b = b0 + t * (b_new - b0)
+        state.b = b0 + t * off
+        # The loss ignores a common shift of a feature's row across classes:
+        # move each row to the shift that minimises its penalty (free descent).
+        class_shifts(B_b, l1_b, l2_b, positive, grouped, loc, shift_ws)
+        if np.any(shift_ws != 0.0):
+            shift[loc] = shift_ws
+            B_b[loc] += shift_ws[:, None]
+            csc_matvec_cols(cols.data, cols.indices, cols.indptr, loc, shift, cols.scale, u)
+            state.eta = state.eta + u[:, None]
+            shift[loc] = 0.0
         state.B[ws] = B_b[loc]
         state.polish_intercept()
         B_b[loc] = state.B[ws]                # the unpenalized block was re-fitted
