@@ -244,3 +244,136 @@ def gram_times_sparse_at(G, beta, nz, rows, q):
         for b in range(rows.shape[0]):
             i = rows[b]
             q[i] += G[j, i] * bj
+
+
+@njit(cache=True, nogil=True)
+def _gradient_triple(G, c, yy, beta, q, g):
+    """``q = Gβ``, ``g = c − q``; returns ``(‖r‖², rᵀỹ)`` (β's non-zeros only are read)."""
+    nz = np.nonzero(beta)[0]
+    gram_times_sparse(G, beta, nz, q)
+    bc = 0.0
+    bq = 0.0
+    for a in range(nz.shape[0]):
+        j = nz[a]
+        bc += beta[j] * c[j]
+        bq += beta[j] * q[j]
+    for j in range(c.shape[0]):
+        g[j] = c[j] - q[j]
+    return yy - 2.0 * bc + bq, yy - bc
+
+
+@njit(cache=True, nogil=True)
+def gram_path(G, c, yy, alphas, L1, L2, positive, usable, tol, max_iter, inner_fraction,
+              anderson_k, coefs, gaps, n_iter, primals):
+    """The whole elastic-net path on a full Gram, certified at every alpha.
+
+    The Python loop of ``solvers.working_set.enet_path_cd`` for the case of a
+    full Gram and no unpenalized feature, run in one kernel call: at a p of a
+    few thousand its per-alpha bookkeeping, not the arithmetic, is what costs.
+    Per alpha: sequential strong rule from the last exact gradient (plus every
+    feature ever non-zero), a secant warm start along the piecewise-linear
+    path, ``gram_cd`` on every feature that has entered a working set (their
+    Gram block kept in entry order, so it is read in place) to
+    ``inner_fraction·tol``, then the exact gradient ``c − Gβ`` over all
+    features (O(p·nnz)) for the duality gap of the full problem, the dual
+    candidate ``beta_dual`` when β alone does not certify, and the KKT
+    violators added until the relative gap is ≤ ``tol``.
+
+    Parameters
+    ----------
+    G : (p, p) C-contiguous Gram ``X̃ᵀWX̃``.  c : (p,) ``X̃ᵀWy``.  yy : ``‖ỹ‖²``.
+    alphas : (k,) decreasing.  L1, L2 : (k, p) penalty weights per alpha (sum scale).
+    usable : (p,) bool, False for columns constant after centring.
+    coefs (k, p), gaps (k,), n_iter (k,), primals (k,): outputs.
+    """
+    k, p = L1.shape
+    beta = np.zeros(p)
+    q = np.zeros(p)
+    g = c.copy()                  # the gradient at β = 0
+    q_d = np.zeros(p)
+    g_d = np.zeros(p)
+    ever = np.zeros(p, dtype=np.bool_)
+    in_ws = np.zeros(p, dtype=np.bool_)
+    # E: every feature that has been in a working set, in order of entry, with
+    # its Gram block in the leading (m, m) corner of GE, so that CD reads it in
+    # place (a per-solve gather would cost O(|ws|²) each time).
+    E = np.empty(p, dtype=np.int64)
+    in_E = np.zeros(p, dtype=np.bool_)
+    GE = np.empty((p, p))
+    cE = np.empty(p)
+    l1E = np.empty(p)
+    l2E = np.empty(p)
+    bE = np.empty(p)
+    bdE = np.empty(p)
+    qE = np.empty(p)
+    beta_dual = np.zeros(p)
+    m = 0
+    for i in range(k):
+        l1 = L1[i]
+        l2 = L2[i]
+        l1_prev = L1[i - 1] if i > 0 else l1
+        for j in range(p):
+            score = g[j] if positive else abs(g[j])
+            in_ws[j] = ever[j] or (usable[j] and score >= 2.0 * l1[j] - l1_prev[j])
+        if i >= 2:
+            step = (alphas[i - 1] - alphas[i]) / (alphas[i - 2] - alphas[i - 1])
+            for j in range(p):
+                last = coefs[i - 1, j]
+                guess = last + step * (last - coefs[i - 2, j])
+                beta[j] = guess if np.sign(guess) == np.sign(last) else 0.0
+        tol_inner = inner_fraction * tol
+        epochs = 0
+        rel_gap = 0.0
+        primal = 0.0
+        while True:
+            for j in range(p):
+                if in_ws[j] and not in_E[j]:
+                    in_E[j] = True
+                    E[m] = j
+                    cE[m] = c[j]
+                    for a in range(m + 1):
+                        GE[m, a] = G[j, E[a]]
+                        GE[a, m] = GE[m, a]
+                    m += 1
+            for a in range(m):
+                j = E[a]
+                l1E[a] = l1[j]
+                l2E[a] = l2[j]
+                bE[a] = beta[j]
+                bdE[a] = beta[j]
+            e, _, _ = gram_cd(GE, cE[:m], bE[:m], np.arange(m), l1E[:m], l2E[:m], positive, yy,
+                              max(max_iter - epochs, 1), tol_inner, anderson_k, bdE[:m],
+                              qE[:m])
+            epochs += max(e, 1)
+            differs = False
+            for a in range(m):
+                beta[E[a]] = bE[a]
+                beta_dual[E[a]] = bdE[a]
+                differs = differs or bdE[a] != bE[a]
+            rr, ry = _gradient_triple(G, c, yy, beta, q, g)
+            primal, dual = enet_primal_dual(g, beta, l1, l2, positive, rr, ry)
+            if primal - dual > tol * primal and differs:
+                rr_d, ry_d = _gradient_triple(G, c, yy, beta_dual, q_d, g_d)
+                _, dual_d = enet_primal_dual(g_d, beta_dual, l1, l2, positive, rr_d, ry_d)
+                dual = max(dual, dual_d)
+            rel_gap = max(primal - dual, 0.0) / primal if primal > 0.0 else 0.0
+            if rel_gap <= tol or epochs >= max_iter:
+                break
+            added = 0
+            for j in range(p):
+                if not in_E[j] and usable[j]:
+                    score = g[j] if positive else abs(g[j])
+                    if score > l1[j] * (1.0 + 1e-12):
+                        in_ws[j] = True
+                        added += 1
+            if added == 0:
+                if tol_inner < 1e-15:
+                    break         # rounding floor: no tighter certificate in float64
+                tol_inner *= 0.1  # the working-set gap itself was too loose
+        coefs[i] = beta
+        gaps[i] = rel_gap
+        n_iter[i] = epochs
+        primals[i] = primal
+        for j in range(p):
+            if beta[j] != 0.0:
+                ever[j] = True

@@ -19,7 +19,7 @@ non-zeros).
 import numpy as np
 
 from ..design import DenseDesign, wants_full_gram
-from ..kernels.cd_gram import gram_cd, gram_times_sparse, gram_times_sparse_at
+from ..kernels.cd_gram import gram_cd, gram_path, gram_times_sparse, gram_times_sparse_at
 from ..kernels.cd_sparse import (csc_cd, csc_residual, csc_xt_subset, csc_xt_weighted,
                                  csc_xt_weighted2, csc_xt_weighted_multi, residual_stats,
                                  weighted_sq_dist)
@@ -546,6 +546,16 @@ def enet_path_cd(design, y_c, alphas, l1_ratio, penalty_factor, positive, tol,
     gaps = np.zeros(k)
     n_iter = np.zeros(k, dtype=np.int64)
     primals = np.zeros(k)
+    if isinstance(inner, GramInner) and inner.full and not unpenalized.size:
+        # The same loop as below, in one kernel (no unpenalized block to project).
+        scale = n * alphas[:, None] * penalty_factor[None, :]
+        gram_path(inner.G_full, inner.c_full, inner.yy, alphas, scale * l1_ratio,
+                  scale * (1.0 - l1_ratio), positive, usable, tol, max_iter,
+                  INNER_TOL_FRACTION, ANDERSON_K, coefs, gaps, n_iter, primals)
+        if progress is not None:
+            for i in range(k):
+                progress(i)
+        return {"coef": coefs, "gap": gaps, "n_iter": n_iter, "primal": primals}
     state = {"g": g_null, "l1": None, "ever": unpenalized.copy()}
     proj = UnpenalizedProjection(design, y_c, unpenalized) if unpenalized.size else None
     batched = not inner.lazy_dual
