@@ -11,7 +11,11 @@ a working set are gathered).
 import numpy as np
 import scipy.sparse as sp
 
-from .kernels.dense import weighted_col_moments, xt_dot_c, xt_dot_f
+from .kernels.dense import mirror_upper, weighted_col_moments, xt_dot_c, xt_dot_f
+
+
+# Rows per block of the weighted/float32 Gram: about this many elements (32 MiB in float64).
+GRAM_BLOCK_ELEMENTS = 1 << 22
 
 
 def raw_gram(X, w):
@@ -35,14 +39,16 @@ def raw_gram(X, w):
         # Row blocks in float64 (weights folded in), accumulated: no full copy.
         G = np.zeros((p, p), order="F")
         sw = np.sqrt(w)
-        step = max(1, (1 << 22) // max(p, 1))
+        step = max(1, GRAM_BLOCK_ELEMENTS // max(p, 1))
         for start in range(0, n, step):
             blk = np.asarray(X[start:start + step], dtype=np.float64)
             blk = blk * sw[start:start + step, None]
-            G = dsyrk(1.0, blk, trans=1, lower=0, c=G, overwrite_c=1)
-    # dsyrk filled the upper triangle and left the lower one at zero.
-    G += np.triu(G, 1).T
-    return G
+            # beta=1 accumulates into G (dsyrk's default beta=0 would overwrite it)
+            G = dsyrk(1.0, blk, beta=1.0, c=G, trans=1, lower=0, overwrite_c=1)
+    # dsyrk filled the upper triangle (of an F-ordered G) and left the lower one at zero.
+    mirror_upper(G)
+    # Symmetric: its transpose is the same matrix, C-ordered, at no cost.
+    return G.T
 
 
 def matvec_t(X, v):

@@ -43,3 +43,22 @@ def weighted_col_moments(X, w):
             s1[j] += wi * x
             s2[j] += wi * x * x
     return s1, s2
+
+
+@njit(cache=True, nogil=True)
+def mirror_upper(G):
+    """Copy the upper triangle of a square F-ordered G onto its lower one, in place.
+
+    Tiles of 64×64 keep both the read (a column of the upper part) and the
+    write (a row of the lower part) in cache: ``G += triu(G, 1).T`` would
+    allocate and stream two extra (p, p) arrays.
+    """
+    p = G.shape[0]
+    tile = 64
+    for j0 in range(0, p, tile):
+        j1 = min(j0 + tile, p)
+        for i0 in range(0, j1, tile):
+            i1 = min(i0 + tile, p)
+            for j in range(j0, j1):
+                for i in range(i0, min(i1, j)):
+                    G[j, i] = G[i, j]
