@@ -268,6 +268,22 @@ def test_multinomial_tight_tol_on_uncentred_columns_with_intercept(sparse, group
     _assert_certified(P, "multinomial", X, y, kw, tol=1e-9)
 
 
+@pytest.mark.parametrize("explicit", [False, True])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_multinomial_explicit_hessian_mode_is_certified(monkeypatch, explicit, sparse,
+                                                         fit_intercept):
+    # The solver switches to an explicit Newton Hessian on small working sets
+    # whose CD solves run long; force either mode and check both are certified.
+    import regularized.solvers.multinomial as M
+    monkeypatch.setattr(M, "SLOW_INNER_EPOCHS", -1 if explicit else 10**9)
+    X, y, w = R.make_glm_problem("multinomial", 90, 7, 5, sparse=sparse)
+    kw = dict(loss="multinomial", l1_ratio=0.8, sample_weight=w, fit_intercept=fit_intercept,
+              positive=False, n_alphas=8, tol=1e-9)
+    P = _fit(X, y, **kw)
+    _assert_certified(P, "multinomial", X, y, kw, tol=1e-9)
+
+
 @pytest.mark.parametrize("positive", [False, True])
 @pytest.mark.parametrize("grouped", [False, True])
 @pytest.mark.parametrize("l2", [0.0, 0.7])

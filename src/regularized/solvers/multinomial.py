@@ -21,6 +21,7 @@ import numpy as np
 
 from ..kernels.cd_multi import (class_shifts, csc_multi_coupling, csc_multi_newton_cd,
                                 csc_multi_xt, group_conjugate, group_scalings)
+from ..kernels.cd_gram import quadratic_cd
 from ..kernels.cd_sparse import csc_matvec_cols
 from ..kernels.gap import dual_scalings, penalty_conjugate
 from ..losses import HESSIAN_FLOOR, _xlogx
@@ -28,6 +29,12 @@ from .newton import (ARMIJO, MAX_NEWTON, _Columns, polish_unpenalized, unpenaliz
                      warmup_alphas)
 
 MAX_INNER_EPOCHS = 200
+# A CD model solve longer than this marks the working set as slow: the next
+# Newton steps form the model's Hessian explicitly while K·|ws| stays below
+# EXPLICIT_MAX_DIM (an (8 MiB) Hessian; its epochs are then O((K|ws|)²)).
+SLOW_INNER_EPOCHS = 30
+EXPLICIT_MAX_DIM = 1024
+MAX_INNER_EPOCHS_EXPLICIT = 5000
 
 
 def softmax(eta):
@@ -75,6 +82,7 @@ class _State:
         self.eta = offset + self.b
         self.Z = Z
         self.XZ = unpenalized_columns(cols, Z, n)
+        self.slow_inner = False
 
     def polish_intercept(self):
         """Exact intercepts (and unpenalized coefficients) for the rest of B:
@@ -175,6 +183,112 @@ def _coupling(cols, loc, WP, Pt, squared=False):
     return out[:, K:].reshape(loc.size, K, K), out[:, :K]
 
 
+def _explicit_newton_step(cols, ws, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive,
+                          fit_intercept, abs_threshold):
+    """The Newton model on ``ws`` with its Hessian formed explicitly, minimised by CD.
+
+    For a small working set (K·|ws| coordinates) the (K|ws|)² Hessian costs a
+    few BLAS products and a CD epoch on it O((K|ws|)²) instead of O(n·K|ws|):
+    near separation, where the model needs hundreds of epochs, this is far
+    cheaper. The intercepts are eliminated exactly (Schur complement of A).
+    Returns ``(B_new, d_eta, db, epochs)``.
+    """
+    K, n = WP.shape
+    q = loc.size
+    Xs = (cols.X[:, ws].toarray() if cols.sparse else _block_columns(cols, loc)) \
+        / cols.scale[loc]
+    dim = K * q
+    H = np.empty((dim, dim))
+    HBb = np.zeros((dim, K))
+    for k in range(K):
+        for m in range(k, K):
+            c = -WP[k] * Pt[m]                  # w_i (δ_km p_ik − p_ik p_im)
+            if m == k:
+                c += WP[k]
+            XC = Xs * c[:, None]
+            blk = XC.T @ Xs
+            H[k * q:(k + 1) * q, m * q:(m + 1) * q] = blk
+            H[m * q:(m + 1) * q, k * q:(k + 1) * q] = blk.T
+            if fit_intercept:
+                col = XC.sum(axis=0)
+                HBb[k * q:(k + 1) * q, m] = col
+                HBb[m * q:(m + 1) * q, k] = col
+    g = (WG @ Xs).ravel()                        # class-major: index k·q + a
+    gb = WG.sum(axis=1)
+    if fit_intercept:
+        A = np.diag(WP.sum(axis=1)) - Pt @ WP.T
+        A_pinv = np.linalg.pinv(A, rcond=1e-12, hermitian=True)
+        H -= HBb @ A_pinv @ HBb.T
+        g = g - HBb @ (A_pinv @ gb)
+    b0 = np.ascontiguousarray(B_b[loc].T).ravel()
+    beta = b0.copy()
+    epochs = quadratic_cd(H, H @ b0 - g, beta, np.tile(l1_b[loc], K), np.tile(l2_b[loc], K),
+                          positive, MAX_INNER_EPOCHS_EXPLICIT, abs_threshold, 0.01, 5)
+    dB = beta - b0
+    db = -(A_pinv @ (gb + HBb.T @ dB)) if fit_intercept else np.zeros(K)
+    B_new = B_b.copy()
+    B_new[loc] = beta.reshape(K, q).T
+    return B_new, Xs @ dB.reshape(K, q).T + db, db, epochs
+
+
+def _cd_newton_step(state, cols, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive, grouped,
+                    abs_threshold, D, s):
+    """The Newton model on the block columns ``loc`` minimised by coordinate descent on
+    directions centred in its metric (``csc_multi_newton_cd``), with the Hessian
+    never formed. Returns ``(B_new, d_eta, db, epochs)``."""
+    K, n = WP.shape
+    m = cols.scale.shape[0]
+    w = state.w
+    P = Pt.T
+    sc2 = (cols.scale[loc] ** 2)[:, None]
+    if not grouped:
+        H = w[:, None] * np.maximum(P * (1.0 - P), HESSIAN_FLOOR)
+        S2 = _block_xt(cols, loc, H, squared=True) * sc2
+    off = np.zeros(K)
+    if state.fit_intercept:
+        T, d = _coupling(cols, loc, WP, Pt)
+        S1 = -T
+        S1[:, np.arange(K), np.arange(K)] += d
+        A = np.diag(WP.sum(axis=1)) - Pt @ WP.T
+        A_pinv = np.linalg.pinv(A, rcond=1e-12, hermitian=True)
+        C = np.einsum("kl,alm->akm", A_pinv, S1) / cols.scale[loc][:, None, None]
+        if not grouped:   # the centred directions' curvatures
+            S2 = S2 - np.einsum("alk,alk->ak", S1, C) * cols.scale[loc][:, None]
+        off -= A_pinv @ WG.sum(axis=1)      # start from the model's optimal intercepts
+    else:
+        S1 = C = np.zeros((loc.size, K, K))
+    hess_b = np.zeros((m, K))
+    if grouped:
+        # Block step size: the largest eigenvalue of the (centred) block
+        # curvature; Σ w x² p, its diagonal bound, is far too large for
+        # columns whose mean dwarfs their spread.
+        T2, d2 = _coupling(cols, loc, WP, Pt, squared=True)
+        M = -T2
+        M[:, np.arange(K), np.arange(K)] += d2
+        if state.fit_intercept:
+            M -= np.einsum("alk,alm->akm", S1, C) * cols.scale[loc][:, None, None]
+        hess_b[loc] = np.linalg.eigvalsh(M)[:, -1:] / sc2
+    else:
+        hess_b[loc] = np.maximum(S2, 0.0) / sc2
+    first = None
+    epochs = 0
+    B_new = B_b.copy()
+    D[:] = 0.0
+    s[:] = 0.0
+    # Inner epochs until the largest coordinate decrease is small against
+    # the target gap (the outer certificate decides convergence).
+    for _ in range(MAX_INNER_EPOCHS):
+        biggest = csc_multi_newton_cd(cols.data, cols.indices, cols.indptr, not cols.sparse,
+                                      cols.scale, WG, WP, Pt, S1, C, hess_b, B_new, D, s,
+                                      off, loc, l1_b, l2_b, positive, grouped, 1)
+        epochs += 1
+        if first is None:
+            first = biggest
+        if biggest <= abs_threshold and biggest <= 0.01 * first:
+            break
+    return B_new, D.T + off, off, epochs
+
+
 def _newton_ws(state, ws, l1, l2, positive, grouped, tol_rel, max_epochs):
     cols, Y, w = state.cols, state.Y, state.w
     n, K = Y.shape
@@ -201,53 +315,19 @@ def _newton_ws(state, ws, l1, l2, positive, grouped, tol_rel, max_epochs):
         Pt = np.ascontiguousarray(P.T)
         WP = Pt * w
         WG = -np.ascontiguousarray(V.T)
-        sc2 = (cols.scale[loc] ** 2)[:, None]
-        if not grouped:
-            H = w[:, None] * np.maximum(P * (1.0 - P), HESSIAN_FLOOR)
-            S2 = _block_xt(cols, loc, H, squared=True) * sc2
-        off = np.zeros(K)
-        if state.fit_intercept:
-            T, d = _coupling(cols, loc, WP, Pt)
-            S1 = -T
-            S1[:, np.arange(K), np.arange(K)] += d
-            A = np.diag(WP.sum(axis=1)) - Pt @ WP.T
-            A_pinv = np.linalg.pinv(A, rcond=1e-12, hermitian=True)
-            C = np.einsum("kl,alm->akm", A_pinv, S1) / cols.scale[loc][:, None, None]
-            if not grouped:   # the centred directions' curvatures
-                S2 = S2 - np.einsum("alk,alk->ak", S1, C) * cols.scale[loc][:, None]
-            off -= A_pinv @ WG.sum(axis=1)      # start from the model's optimal intercepts
+        abs_threshold = 0.01 * tol_rel * primal / max(loc.size, 1)
+        # Near separation the model needs hundreds of CD epochs; on a small
+        # working set its explicit Hessian then makes each epoch far cheaper.
+        if state.slow_inner and not grouped and loc.size * K <= EXPLICIT_MAX_DIM:
+            B_new, d_eta, off, e = _explicit_newton_step(
+                cols, ws, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive, state.fit_intercept,
+                abs_threshold)
         else:
-            S1 = C = np.zeros((loc.size, K, K))
-        hess_b = np.zeros((m, K))
-        if grouped:
-            # Block step size: the largest eigenvalue of the (centred) block
-            # curvature; Σ w x² p, its diagonal bound, is far too large for
-            # columns whose mean dwarfs their spread.
-            T2, d2 = _coupling(cols, loc, WP, Pt, squared=True)
-            M = -T2
-            M[:, np.arange(K), np.arange(K)] += d2
-            if state.fit_intercept:
-                M -= np.einsum("alk,alm->akm", S1, C) * cols.scale[loc][:, None, None]
-            hess_b[loc] = np.linalg.eigvalsh(M)[:, -1:] / sc2
-        else:
-            hess_b[loc] = np.maximum(S2, 0.0) / sc2
-        first = None
-        B_new = B_b.copy()
-        D[:] = 0.0
-        s[:] = 0.0
-        # Inner epochs until the largest coordinate decrease is small against
-        # the target gap (the outer certificate decides convergence).
-        for _ in range(MAX_INNER_EPOCHS):
-            biggest = csc_multi_newton_cd(cols.data, cols.indices, cols.indptr, not cols.sparse,
-                                          cols.scale, WG, WP, Pt, S1, C, hess_b, B_new, D, s,
-                                          off, loc, l1_b, l2_b, positive, grouped, 1)
-            epochs += 1
-            if first is None:
-                first = biggest
-            if biggest <= 0.01 * tol_rel * primal / max(loc.size, 1) and biggest <= 0.01 * first:
-                break
+            B_new, d_eta, off, e = _cd_newton_step(state, cols, loc, WP, Pt, WG, B_b, l1_b,
+                                                   l2_b, positive, grouped, abs_threshold, D, s)
+            state.slow_inner = e > SLOW_INNER_EPOCHS
+        epochs += e
         step = B_new[loc] - B_b[loc]
-        d_eta = D.T + off                            # X̃·ΔB + Δb
         pen_old = _penalty(B_b[loc], l1[ws], l2[ws], grouped)
         f_old = multinomial_value(Y, state.eta, w) + pen_old
         decrease = -float(np.sum(V * d_eta)) \
