@@ -184,15 +184,43 @@ def _coupling(cols, loc, WP, Pt, squared=False):
 
 
 def _explicit_newton_step(cols, ws, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive,
-                          fit_intercept, abs_threshold):
+                          fit_intercept, abs_threshold, cache=None):
     """The Newton model on ``ws`` with its Hessian formed explicitly, minimised by CD.
 
     For a small working set (K·|ws| coordinates) the (K|ws|)² Hessian costs a
     few BLAS products and a CD epoch on it O((K|ws|)²) instead of O(n·K|ws|):
     near separation, where the model needs hundreds of epochs, this is far
     cheaper. The intercepts are eliminated exactly (Schur complement of A).
-    Returns ``(B_new, d_eta, db, epochs)``.
+
+    ``cache``: the Hessian formed at an earlier Newton step of the same working
+    set, reused with the current gradient (an inexact Newton step: forming the
+    Hessian costs n(K|ws|)²/2 flops, far more than the step it serves, and
+    the line search and the certificate do not depend on it).
+    Returns ``(B_new, d_eta, db, epochs, cache)``.
     """
+    K, n = WP.shape
+    q = loc.size
+    if cache is None:
+        cache = _explicit_hessian(cols, ws, loc, WP, Pt, fit_intercept)
+    Xs, H, HBb, A_pinv = cache
+    g = (WG @ Xs).ravel()                        # class-major: index k·q + a
+    gb = WG.sum(axis=1)
+    if fit_intercept:
+        g = g - HBb @ (A_pinv @ gb)
+    b0 = np.ascontiguousarray(B_b[loc].T).ravel()
+    beta = b0.copy()
+    epochs = quadratic_cd(H, H @ b0 - g, beta, np.tile(l1_b[loc], K), np.tile(l2_b[loc], K),
+                          positive, MAX_INNER_EPOCHS_EXPLICIT, abs_threshold, 0.01, 5)
+    dB = beta - b0
+    db = -(A_pinv @ (gb + HBb.T @ dB)) if fit_intercept else np.zeros(K)
+    B_new = B_b.copy()
+    B_new[loc] = beta.reshape(K, q).T
+    return B_new, Xs @ dB.reshape(K, q).T + db, db, epochs, cache
+
+
+def _explicit_hessian(cols, ws, loc, WP, Pt, fit_intercept):
+    """``(X̃_ws, H, H_Bb, A⁺)`` of the Newton model, H reduced by the intercepts'
+    Schur complement when they are fitted."""
     K, n = WP.shape
     q = loc.size
     Xs = (cols.X[:, ws].toarray() if cols.sparse else _block_columns(cols, loc)) \
@@ -200,6 +228,7 @@ def _explicit_newton_step(cols, ws, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive,
     dim = K * q
     H = np.empty((dim, dim))
     HBb = np.zeros((dim, K))
+    A_pinv = None
     for k in range(K):
         for m in range(k, K):
             c = -WP[k] * Pt[m]                  # w_i (δ_km p_ik − p_ik p_im)
@@ -213,22 +242,11 @@ def _explicit_newton_step(cols, ws, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive,
                 col = XC.sum(axis=0)
                 HBb[k * q:(k + 1) * q, m] = col
                 HBb[m * q:(m + 1) * q, k] = col
-    g = (WG @ Xs).ravel()                        # class-major: index k·q + a
-    gb = WG.sum(axis=1)
     if fit_intercept:
         A = np.diag(WP.sum(axis=1)) - Pt @ WP.T
         A_pinv = np.linalg.pinv(A, rcond=1e-12, hermitian=True)
         H -= HBb @ A_pinv @ HBb.T
-        g = g - HBb @ (A_pinv @ gb)
-    b0 = np.ascontiguousarray(B_b[loc].T).ravel()
-    beta = b0.copy()
-    epochs = quadratic_cd(H, H @ b0 - g, beta, np.tile(l1_b[loc], K), np.tile(l2_b[loc], K),
-                          positive, MAX_INNER_EPOCHS_EXPLICIT, abs_threshold, 0.01, 5)
-    dB = beta - b0
-    db = -(A_pinv @ (gb + HBb.T @ dB)) if fit_intercept else np.zeros(K)
-    B_new = B_b.copy()
-    B_new[loc] = beta.reshape(K, q).T
-    return B_new, Xs @ dB.reshape(K, q).T + db, db, epochs
+    return Xs, H, HBb, A_pinv
 
 
 def _cd_newton_step(state, cols, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive, grouped,
@@ -304,6 +322,7 @@ def _newton_ws(state, ws, l1, l2, positive, grouped, tol_rel, max_epochs):
     shift_ws = np.empty(loc.size)
     shift = np.zeros(m)
     u = np.empty(n)
+    hessian = None
     epochs = 0
     for _ in range(MAX_NEWTON):
         P = softmax(state.eta)
@@ -319,9 +338,9 @@ def _newton_ws(state, ws, l1, l2, positive, grouped, tol_rel, max_epochs):
         # Near separation the model needs hundreds of CD epochs; on a small
         # working set its explicit Hessian then makes each epoch far cheaper.
         if state.slow_inner and not grouped and loc.size * K <= EXPLICIT_MAX_DIM:
-            B_new, d_eta, off, e = _explicit_newton_step(
+            B_new, d_eta, off, e, hessian = _explicit_newton_step(
                 cols, ws, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive, state.fit_intercept,
-                abs_threshold)
+                abs_threshold, hessian)
         else:
             B_new, d_eta, off, e = _cd_newton_step(state, cols, loc, WP, Pt, WG, B_b, l1_b,
                                                    l2_b, positive, grouped, abs_threshold, D, s)
