@@ -257,3 +257,24 @@ def class_shifts(B, l1, l2, positive, grouped, rows, shift):
             if positive and c < -lowest:
                 c = -lowest
         shift[a] = c
+
+
+@njit(cache=True, nogil=True)
+def multi_newton_state(data, indices, indptr, dense, scale, P, C, B, B0, ws, off0, D, s, off):
+    """Rebuild the state of ``csc_multi_newton_cd`` for coefficients ``B`` from
+    scratch: the model's predictor change for the step ``B − B0`` along the
+    centred directions (``D``, ``s`` and ``off``, as there), e.g. after an
+    extrapolation of the iterates."""
+    K = D.shape[0]
+    D[:, :] = 0.0
+    s[:] = 0.0
+    off[:] = off0
+    for a in range(ws.shape[0]):
+        j = ws[a]
+        for k in range(K):
+            delta = B[j, k] - B0[j, k]
+            if delta != 0.0:
+                _move(data, indices, indptr[j], indptr[j + 1], dense, delta / scale[j], k, P,
+                      D, s)
+                for l in range(K):
+                    off[l] -= delta * C[a, l, k]

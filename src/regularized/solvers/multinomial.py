@@ -19,8 +19,10 @@ Certificate: ``θ = t·w⊙(Y − P)`` with ``M = (1−t)Y + tP`` row-stochastic
 """
 import numpy as np
 
+from ..kernels.anderson import anderson_extrapolate
 from ..kernels.cd_multi import (class_shifts, csc_multi_coupling, csc_multi_newton_cd,
-                                csc_multi_xt, group_conjugate, group_scalings)
+                                csc_multi_xt, group_conjugate, group_scalings,
+                                multi_newton_state)
 from ..kernels.cd_gram import quadratic_cd
 from ..kernels.cd_sparse import csc_matvec_cols
 from ..kernels.gap import dual_scalings, penalty_conjugate
@@ -29,6 +31,7 @@ from .newton import (ARMIJO, MAX_NEWTON, _Columns, polish_unpenalized, unpenaliz
                      warmup_alphas)
 
 MAX_INNER_EPOCHS = 200
+ANDERSON_K = 5
 # A CD model solve longer than this marks the working set as slow: the next
 # Newton steps form the model's Hessian explicitly while K·|ws| stays below
 # EXPLICIT_MAX_DIM (an (8 MiB) Hessian; its epochs are then O((K|ws|)²)).
@@ -293,10 +296,25 @@ def _cd_newton_step(state, cols, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive, gro
     B_new = B_b.copy()
     D[:] = 0.0
     s[:] = 0.0
+    off0 = off.copy()
+    dense = not cols.sparse
+    l1w, l2w = l1_b[loc], l2_b[loc]
+
+    def model_value(B, D, off):
+        """The Newton model at ``B`` (up to a constant) from its state."""
+        E = D + off[:, None]
+        s_full = (Pt * E).sum(axis=0)
+        return float((WG * E).sum() + 0.5 * ((WP * E * E).sum() - w @ (s_full * s_full))) \
+            + _penalty(B[loc], l1w, l2w, grouped)
+
+    history = np.empty((loc.size * K, ANDERSON_K + 1))
+    n_stored = 0
     # Inner epochs until the largest coordinate decrease is small against
-    # the target gap (the outer certificate decides convergence).
+    # the target gap (the outer certificate decides convergence); every
+    # ANDERSON_K epochs an Anderson extrapolation of the iterates, kept when it
+    # lowers the model.
     for _ in range(MAX_INNER_EPOCHS):
-        biggest = csc_multi_newton_cd(cols.data, cols.indices, cols.indptr, not cols.sparse,
+        biggest = csc_multi_newton_cd(cols.data, cols.indices, cols.indptr, dense,
                                       cols.scale, WG, WP, Pt, S1, C, hess_b, B_new, D, s,
                                       off, loc, l1_b, l2_b, positive, grouped, 1)
         epochs += 1
@@ -304,6 +322,26 @@ def _cd_newton_step(state, cols, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive, gro
             first = biggest
         if biggest <= abs_threshold and biggest <= 0.01 * first:
             break
+        history[:, n_stored] = B_new[loc].ravel()
+        n_stored += 1
+        if n_stored <= ANDERSON_K:
+            continue
+        extr, ok = anderson_extrapolate(history)
+        n_stored = 1
+        history[:, 0] = B_new[loc].ravel()
+        if not ok:
+            continue
+        B_e = B_new.copy()
+        B_e[loc] = extr.reshape(loc.size, K)
+        if positive:
+            np.maximum(B_e, 0.0, out=B_e)
+        D_e, s_e, off_e = np.empty_like(D), np.empty_like(s), np.empty_like(off)
+        multi_newton_state(cols.data, cols.indices, cols.indptr, dense, cols.scale, Pt, C,
+                           B_e, B_b, loc, off0, D_e, s_e, off_e)
+        if model_value(B_e, D_e, off_e) < model_value(B_new, D, off):
+            B_new, off = B_e, off_e
+            D[:], s[:] = D_e, s_e
+            history[:, 0] = B_new[loc].ravel()
     return B_new, D.T + off, off, epochs
 
 
