@@ -249,11 +249,11 @@ def _newton_ws(state, ws, l1, l2, positive, tol_rel, max_epochs):
         z_c = z - zbar
         new_b = beta_b.copy()
         off_box[0] = csc_residual(cols.data, cols.indices, cols.indptr, z_c, mean_b,
-                                  cols.scale, new_b, loc, r_raw)
+                                  cols.scale, new_b, loc, r_raw, not cols.sparse)
         e, _, _ = csc_cd(cols.data, cols.indices, cols.indptr, h, z_c, mean_b, cols.scale,
                          hess_b, new_b, r_raw, off_box, loc, l1_b, l2_b, positive,
                          max(max_epochs - epochs, 1), 0.1 * tol_rel, ANDERSON_K,
-                         SPARSE_GAP_EVERY, beta_dual, False)
+                         SPARSE_GAP_EVERY, beta_dual, False, not cols.sparse)
         epochs += max(e, 1)
         b_new = zbar - float(mean_b[loc] @ (new_b[loc] / sc)) if state.fit_intercept else 0.0
         # Line search along the Newton direction on the true objective.
