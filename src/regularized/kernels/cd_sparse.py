@@ -115,12 +115,12 @@ def csc_xt_weighted_multi(data, indices, indptr, w, R, scale, out):
 
 
 @njit(cache=True, nogil=True)
-def csc_xt_subset(data, indices, indptr, w, r, scale, cols):
+def csc_xt_subset(data, indices, indptr, w, r, scale, cols, dense=False):
     """``Σ_i w_i x̃_ij r_i`` for the columns ``cols`` only; r the full residual."""
     out = np.empty(cols.shape[0])
     wd = dot_weights(w)
     for a in range(cols.shape[0]):
-        out[a] = _col_dot(data, indices, indptr, cols[a], wd, r, 0.0) / scale[cols[a]]
+        out[a] = _col_dot(data, indices, indptr, cols[a], wd, r, 0.0, dense) / scale[cols[a]]
     return out
 
 
@@ -405,19 +405,21 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
     return epoch, primal, primal - dual
 
 
-@njit(cache=True, nogil=True)
-def csc_moments_cols(data, indices, indptr, cols, h):
-    """``(Σ_i h_i x_ij, Σ_i h_i x_ij²)`` for the columns ``cols``."""
+@njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
+def csc_moments_cols(data, indices, indptr, cols, h, dense=False):
+    """``(Σ_i h_i x_ij, Σ_i h_i x_ij²)`` for the columns ``cols`` (``dense`` as in
+    ``_col_dot``)."""
     k = cols.shape[0]
     s1 = np.zeros(k)
     s2 = np.zeros(k)
     for a in range(k):
         j = cols[a]
+        lo = indptr[j]
         acc1 = 0.0
         acc2 = 0.0
-        for q in range(indptr[j], indptr[j + 1]):
+        for q in range(lo, indptr[j + 1]):
             x = data[q]
-            hx = h[indices[q]] * x
+            hx = h[q - lo if dense else indices[q]] * x
             acc1 += hx
             acc2 += hx * x
         s1[a] = acc1
@@ -426,12 +428,11 @@ def csc_moments_cols(data, indices, indptr, cols, h):
 
 
 @njit(cache=True, nogil=True)
-def csc_matvec_cols(data, indices, indptr, cols, coef, scale, out):
+def csc_matvec_cols(data, indices, indptr, cols, coef, scale, out, dense=False):
     """``out = Σ_{j∈cols} coef_j x_j / s_j`` (raw columns, no centring)."""
     out[:] = 0.0
     for a in range(cols.shape[0]):
         j = cols[a]
         f = coef[j] / scale[j]
         if f != 0.0:
-            for q in range(indptr[j], indptr[j + 1]):
-                out[indices[q]] += f * data[q]
+            _col_axpy(data, indices, indptr, j, -f, out, dense)

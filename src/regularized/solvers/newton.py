@@ -79,7 +79,12 @@ class _Columns:
                     storage = np.empty(n * cap)
                     storage[:n * m] = self._storage[:n * m]
                     self._storage = storage
-                    self._row_ids = np.tile(np.arange(n, dtype=np.uint32), cap)
+                    # Row ids of the new capacity: the old ones kept, only the
+                    # added columns' ids written.
+                    row_ids = np.empty(n * cap, dtype=np.uint32)
+                    row_ids[:n * m] = self._row_ids[:n * m]
+                    row_ids[n * m:].reshape(cap - m, n)[:] = np.arange(n, dtype=np.uint32)
+                    self._row_ids = row_ids
                 self._storage[n * m:end].reshape((n, new.size), order="F")[:] = \
                     self.X[:, new]
                 self.pos[new] = np.arange(m, m + new.size)
@@ -227,7 +232,9 @@ def _newton_ws(state, ws, l1, l2, positive, tol_rel, max_epochs):
     epochs = 0
     for _ in range(MAX_NEWTON):
         d1, d2, mu = loss.derivatives(y, state.eta)
-        g_ws = csc_xt_subset(cols.data, cols.indices, cols.indptr, w, -d1, cols.scale, loc)
+        dense = not cols.sparse
+        g_ws = csc_xt_subset(cols.data, cols.indices, cols.indptr, w, -d1, cols.scale, loc,
+                             dense)
         primal, dual = _gap(state, g_ws, beta_b[loc], l1[ws], l2[ws], positive, mu)
         # Relative to the objective above its saturated floor (≥ 0 for every
         # loss; for Poisson the objective itself can be negative).
@@ -236,7 +243,7 @@ def _newton_ws(state, ws, l1, l2, positive, tol_rel, max_epochs):
         h = w * d2
         z = state.eta - state.offset - d1 / d2
         hsum = float(h.sum())
-        s1, s2 = csc_moments_cols(cols.data, cols.indices, cols.indptr, loc, h)
+        s1, s2 = csc_moments_cols(cols.data, cols.indices, cols.indptr, loc, h, dense)
         mean_b = np.zeros(m)
         hess_b = np.zeros(m)
         if state.fit_intercept:
@@ -249,16 +256,16 @@ def _newton_ws(state, ws, l1, l2, positive, tol_rel, max_epochs):
         z_c = z - zbar
         new_b = beta_b.copy()
         off_box[0] = csc_residual(cols.data, cols.indices, cols.indptr, z_c, mean_b,
-                                  cols.scale, new_b, loc, r_raw, not cols.sparse)
+                                  cols.scale, new_b, loc, r_raw, dense)
         e, _, _ = csc_cd(cols.data, cols.indices, cols.indptr, h, z_c, mean_b, cols.scale,
                          hess_b, new_b, r_raw, off_box, loc, l1_b, l2_b, positive,
                          max(max_epochs - epochs, 1), 0.1 * tol_rel, ANDERSON_K,
-                         SPARSE_GAP_EVERY, beta_dual, False, not cols.sparse)
+                         SPARSE_GAP_EVERY, beta_dual, False, dense)
         epochs += max(e, 1)
         b_new = zbar - float(mean_b[loc] @ (new_b[loc] / sc)) if state.fit_intercept else 0.0
         # Line search along the Newton direction on the true objective.
         step = new_b - beta_b
-        csc_matvec_cols(cols.data, cols.indices, cols.indptr, loc, step, cols.scale, xb)
+        csc_matvec_cols(cols.data, cols.indices, cols.indptr, loc, step, cols.scale, xb, dense)
         d_eta = xb + (b_new - state.b)
         pen_old = penalty_value(beta_b[loc], l1[ws], l2[ws])
         f_old = loss.value(y, state.eta, w) + pen_old
