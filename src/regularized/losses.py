@@ -11,6 +11,8 @@ certificates is the scaled negative gradient ``θ = t·w⊙(y − μ)``, for whi
 """
 import numpy as np
 
+from .kernels.glm import binary_entropy_sum, logistic_value
+
 # η is clipped here so that exp(η) stays finite; beyond it a fit has diverged.
 ETA_CLIP = 500.0
 # glmnet's floor on the IRLS weight p(1−p): keeps the Newton model bounded
@@ -74,8 +76,7 @@ class LogisticLoss:
         return (y == classes[1]).astype(np.float64), classes
 
     def value(self, y, eta, w):
-        # log(1 + e^η) computed stably as logaddexp(0, η)
-        return float(w @ (np.logaddexp(0.0, eta) - y * eta))
+        return float(logistic_value(y, eta, w))
 
     def mean(self, eta):
         return 1.0 / (1.0 + np.exp(-eta))
@@ -85,8 +86,7 @@ class LogisticLoss:
         return mu - y, np.maximum(mu * (1.0 - mu), HESSIAN_FLOOR), mu
 
     def dual_loss(self, y, mu, t, w):
-        m = (1.0 - t) * y + t * mu
-        return -float(w @ (_xlogx(m) + _xlogx(1.0 - m)))
+        return -float(binary_entropy_sum(y, mu, t, w))
 
     def saturated(self, y):
         return np.zeros_like(y)
