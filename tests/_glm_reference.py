@@ -22,7 +22,7 @@ point θ = t·w⊙(y − μ) with m = (1−t)y + tμ ∈ dom φ (t ∈ [0, 1])::
     φ(m) = m log m + (1−m) log(1−m)  (logistic),  m log m − m  (Poisson),  Σ_k m_k log m_k  (mult.)
     h_j(b) = α v_j (ρ|b| + (1−ρ)/2 b²):  h_j*(s) = (|s| − α v_j ρ)₊² / (2 α v_j (1−ρ))  (ρ < 1),
              the indicator of |s| ≤ α v_j ρ when ρ = 1, of s = 0 when v_j = 0 (|s| → s under
-             positive; ‖s‖₂ for a grouped row).
+             positive; ‖s‖₂ for a grouped row, ‖s₊‖₂ under positive).
 
 μ is taken after re-fitting the intercept and the unpenalized coefficients exactly (Newton), so
 that their dual constraints hold to rounding; t is then optimised over the feasible interval.
@@ -223,7 +223,7 @@ def alpha_max(loss, X, yenc, l1_ratio, *, sample_weight=None, penalty_factor=Non
     if G.ndim == 1:
         score = G if positive else np.abs(G)
     elif grouped:
-        score = np.linalg.norm(G, axis=1)
+        score = np.linalg.norm(np.maximum(G, 0.0) if positive else G, axis=1)
     else:
         score = (G if positive else np.abs(G)).max(axis=1)
     pen = v > 0
@@ -333,7 +333,8 @@ def _conjugates(t, G, alpha, l1_ratio, v, positive, grouped):
         a = S if positive else np.abs(S)
         vv = vp
     elif grouped:
-        a = np.linalg.norm(S, axis=1)
+        # b ≥ 0: the sup over the row sees only the positive part of S
+        a = np.linalg.norm(np.maximum(S, 0.0) if positive else S, axis=1)
         vv = vp
     else:
         a = (S if positive else np.abs(S)).ravel()
@@ -406,7 +407,7 @@ def dual_certificate(loss, X, yenc, coef, intercept, alpha, l1_ratio, *, sample_
             if Gp.ndim == 1:
                 a = Gp if positive else np.abs(Gp)
             elif grouped:
-                a = np.linalg.norm(Gp, axis=1)
+                a = np.linalg.norm(np.maximum(Gp, 0.0) if positive else Gp, axis=1)
             else:
                 a = (Gp if positive else np.abs(Gp)).max(axis=1)
             lim = alpha * v[pen]
@@ -476,10 +477,16 @@ def kkt_report(loss, X, yenc, coef, intercept, alpha, l1_ratio, *, delta, sample
             if v[j] == 0:
                 viol[j] = np.linalg.norm(G[:, j])
             elif norm_b[j] == 0:
-                viol[j] = max(np.linalg.norm(G[:, j]) - a[j], 0.0)
+                g_j = np.maximum(G[:, j], 0.0) if positive else G[:, j]
+                viol[j] = max(np.linalg.norm(g_j) - a[j], 0.0)
             else:
                 u = bt[:, j] / norm_b[j]
-                viol[j] = np.linalg.norm(G[:, j] - a[j] * u - c[j] * bt[:, j])
+                r = G[:, j] - a[j] * u - c[j] * bt[:, j]
+                if positive:
+                    # entries held at 0 by b ≥ 0 only need a non-positive gradient part
+                    at_zero = bt[:, j] == 0
+                    r[at_zero] = np.maximum(G[at_zero, j], 0.0)
+                viol[j] = np.linalg.norm(r)
                 Q = q[j] + c[j] + 2 * a[j] / norm_b[j]
                 allowed[j] = max(np.sqrt(2 * Q * delta), 4 * delta / norm_b[j])
     else:

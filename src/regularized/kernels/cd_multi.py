@@ -68,17 +68,18 @@ def csc_multi_newton_cd(data, indices, indptr, dense, scale, WG, WP, P, S1, C, h
                     for l in range(K):
                         acc += S1[a, k, l] * off[l]
                     u = B[j, k] - acc / (sj * L) if L > 0.0 else 0.0
+                    if positive and u < 0.0:
+                        u = 0.0
                     g[k] = u
                     norm += u * u
                 norm = np.sqrt(norm)
-                # prox of (l1‖·‖ + ½ l2‖·‖²)/L at u: group soft-threshold, shrink
+                # prox of (l1‖·‖ + ½ l2‖·‖² [+ the indicator of b ≥ 0])/L at u: the
+                # projection on b ≥ 0 (above), then group soft-threshold and shrink
                 shrink = 0.0
                 if norm * L > l1[j]:
                     shrink = (1.0 - l1[j] / (L * norm)) * L / (L + l2[j])
                 for k in range(K):
                     new = g[k] * shrink
-                    if positive and new < 0.0:
-                        new = 0.0
                     delta = new - B[j, k]
                     if delta != 0.0:
                         if L * delta * delta > biggest:

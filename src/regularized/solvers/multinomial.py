@@ -135,7 +135,10 @@ def _gap(state, G, B, l1, l2, positive, grouped, P):
     primal = multinomial_value(Y, state.eta, w) + _penalty(B, l1, l2, grouped)
     K = Y.shape[1]
     if grouped:
-        ts = group_scalings(G, l1, l2)
+        # Under positive the group's conjugate sees only the positive part of
+        # its correlations (sup over b ≥ 0 of sᵀb − l1‖b‖ − ½l2‖b‖² uses s₊).
+        Gg = np.maximum(G, 0.0) if positive else G
+        ts = group_scalings(Gg, l1, l2)
     else:
         gf, l1f, l2f = G.ravel(), np.repeat(l1, K), np.repeat(l2, K)
         ts = dual_scalings(gf, l1f, l2f, positive)
@@ -144,7 +147,7 @@ def _gap(state, G, B, l1, l2, positive, grouped, P):
     for t in ts:
         M = (1.0 - t) * Y + t * P
         d = -float(w @ _xlogx(M).sum(axis=1)) - t * offset_term
-        d -= group_conjugate(t, G, l1, l2) if grouped else \
+        d -= group_conjugate(t, Gg, l1, l2) if grouped else \
             penalty_conjugate(t, gf, l1f, l2f, positive)
         dual = max(dual, d)
     return primal, dual
@@ -444,7 +447,8 @@ def multinomial_path(X, Y, w, offset, alphas, l1_ratio, penalty_factor, positive
 
     def scores(G):
         if grouped:
-            return np.sqrt((G * G).sum(axis=1))
+            Gg = np.maximum(G, 0.0) if positive else G
+            return np.sqrt((Gg * Gg).sum(axis=1))
         return (G if positive else np.abs(G)).max(axis=1)
 
     G_prev, _ = full_gradient()
