@@ -280,6 +280,21 @@ def test_positive_grouped_multinomial_is_nonnegative_and_certified(sparse):
     _assert_certified(P, "multinomial", X, y, kw, tol=1e-8)
 
 
+@pytest.mark.parametrize("fit_intercept", [False, True])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_positive_multinomial_with_an_unpenalized_feature_is_certified(sparse, fit_intercept):
+    # The unpenalized row must stay ≥ 0 (lifted along the softmax's free direction) and its
+    # zero gradient must not read as an infeasible dual (the gap was inf).
+    X, y, _ = R.make_glm_problem("multinomial", 70, 6, 21, sparse=sparse)
+    v = np.ones(6)
+    v[2] = 0.0
+    kw = dict(loss="multinomial", positive=True, fit_intercept=fit_intercept, penalty_factor=v,
+              n_alphas=5, tol=1e-8)
+    P = _fit(X, y, **kw)
+    assert np.all(P.coef >= 0.0)
+    _assert_certified(P, "multinomial", X, y, kw, tol=1e-8)
+
+
 @pytest.mark.parametrize("explicit", [False, True])
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("fit_intercept", [False, True])

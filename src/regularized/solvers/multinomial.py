@@ -86,6 +86,7 @@ class _State:
         self.Z = Z
         self.XZ = unpenalized_columns(cols, Z, n)
         self.slow_inner = False
+        self.positive = False
 
     def polish_intercept(self):
         """Exact intercepts (and unpenalized coefficients) for the rest of B:
@@ -127,6 +128,14 @@ class _State:
                     step = step[1:]
                 if self.Z.size:
                     self.B[self.Z, k] += step
+        if self.positive and self.Z.size:
+            # b ≥ 0 on unpenalized rows: lift each row by its most negative entry,
+            # free since the softmax ignores a common shift of a row (so the
+            # row's gradient stays zero and the constraint inactive).
+            lift = np.maximum(-self.B[self.Z].min(axis=1), 0.0)
+            if np.any(lift > 0.0):
+                self.B[self.Z] += lift[:, None]
+                self.eta = self.eta + (self.XZ @ lift)[:, None]
 
 
 def _gap(state, G, B, l1, l2, positive, grouped, P):
@@ -141,6 +150,14 @@ def _gap(state, G, B, l1, l2, positive, grouped, P):
         ts = group_scalings(Gg, l1, l2)
     else:
         gf, l1f, l2f = G.ravel(), np.repeat(l1, K), np.repeat(l2, K)
+        if positive:
+            # An unpenalized row sits strictly inside b ≥ 0 (see polish_intercept):
+            # its dual constraint is the equality G_j = 0, met to rounding as for
+            # any unpenalized feature; a rounding-level positive entry must not
+            # read as an infeasible dual.
+            free = (l1f == 0.0) & (l2f == 0.0)
+            if free.any():
+                gf = np.where(free, np.minimum(gf, 0.0), gf)
         ts = dual_scalings(gf, l1f, l2f, positive)
     offset_term = float(np.sum(w[:, None] * (Y - P) * state.offset))
     dual = -np.inf
@@ -437,6 +454,7 @@ def multinomial_path(X, Y, w, offset, alphas, l1_ratio, penalty_factor, positive
     v = penalty_factor
     unpen = np.flatnonzero((v == 0) & usable)
     state = _State(cols, Y, w, offset, fit_intercept, unpen)
+    state.positive = positive
     state.polish_intercept()
     null_dev = 2.0 * multinomial_value(Y, state.eta, w)   # saturated loss is 0
 
