@@ -311,6 +311,20 @@ def test_multinomial_explicit_hessian_mode_is_certified(monkeypatch, explicit, s
     _assert_certified(P, "multinomial", X, y, kw, tol=1e-9)
 
 
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_multinomial_explicit_hessian_from_sparse_products_is_certified(monkeypatch,
+                                                                       fit_intercept):
+    # A tall sparse working set forms the explicit Hessian from sparse products.
+    import regularized.solvers.multinomial as M
+    monkeypatch.setattr(M, "SLOW_INNER_EPOCHS", -1)
+    monkeypatch.setattr(M, "EXPLICIT_DENSE_ELEMENTS", 0)
+    X, y, w = R.make_glm_problem("multinomial", 90, 7, 5, sparse=True)
+    kw = dict(loss="multinomial", l1_ratio=0.8, sample_weight=w, fit_intercept=fit_intercept,
+              n_alphas=8, tol=1e-9)
+    P = _fit(X, y, **kw)
+    _assert_certified(P, "multinomial", X, y, kw, tol=1e-9)
+
+
 @pytest.mark.parametrize("positive", [False, True])
 @pytest.mark.parametrize("grouped", [False, True])
 @pytest.mark.parametrize("l2", [0.0, 0.7])

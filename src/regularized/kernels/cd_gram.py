@@ -341,12 +341,11 @@ def gram_path(G, c, yy, alphas, L1, L2, positive, usable, tol, max_iter, inner_f
                         GE[m, a] = G[j, E[a]]
                         GE[a, m] = GE[m, a]
                     m += 1
-            for a in range(m):
-                j = E[a]
-                l1E[a] = l1[j]
-                l2E[a] = l2[j]
-                bE[a] = beta[j]
-                bdE[a] = beta[j]
+            Em = E[:m]
+            l1E[:m] = l1[Em]
+            l2E[:m] = l2[Em]
+            bE[:m] = beta[Em]
+            bdE[:m] = bE[:m]
             e, _, _ = gram_cd(GE, cE[:m], bE[:m], np.arange(m), l1E[:m], l2E[:m], positive, yy,
                               max(max_iter - epochs, 1), tol_inner, anderson_k, bdE[:m],
                               qE[:m])

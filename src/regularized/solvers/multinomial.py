@@ -18,6 +18,7 @@ Certificate: ``θ = t·w⊙(Y − P)`` with ``M = (1−t)Y + tP`` row-stochastic
 ``D = −Σ_i w_i Σ_k M_ik log M_ik − t⟨θ/t, offset⟩ − Σ g*(t·X̃ᵀ(w⊙(Y − P)))``.
 """
 import numpy as np
+import scipy.sparse as sp
 
 from ..kernels.anderson import anderson_extrapolate
 from ..kernels.cd_multi import (class_shifts, csc_multi_coupling, csc_multi_newton_cd,
@@ -38,6 +39,9 @@ ANDERSON_K = 5
 SLOW_INNER_EPOCHS = 30
 EXPLICIT_MAX_DIM = 1024
 MAX_INNER_EPOCHS_EXPLICIT = 5000
+# A sparse working set is gathered dense for the explicit Hessian up to this many
+# elements (32 MiB); beyond, its products stay sparse.
+EXPLICIT_DENSE_ELEMENTS = 1 << 22
 
 
 def softmax(eta):
@@ -170,6 +174,13 @@ def _gap(state, G, B, l1, l2, positive, grouped, P):
     return primal, dual
 
 
+def _intercept_hessian_pinv(WP, Pt):
+    """``A⁺`` for the intercepts' block of the Newton model, ``A = Σ_i w_i(diag p_i − p_i p_iᵀ)``
+    (K, K), singular along the all-ones direction the softmax ignores."""
+    A = np.diag(WP.sum(axis=1)) - Pt @ WP.T
+    return np.linalg.pinv(A, rcond=1e-12, hermitian=True)
+
+
 def _block_columns(cols, loc):
     """The dense block's columns ``loc`` (a view when they are all of it, in order)."""
     if loc.size == cols.block.shape[1] and np.array_equal(loc, np.arange(loc.size)):
@@ -226,7 +237,7 @@ def _explicit_newton_step(cols, ws, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive,
     if cache is None:
         cache = _explicit_hessian(cols, ws, loc, WP, Pt, fit_intercept)
     Xs, H, HBb, A_pinv = cache
-    g = (WG @ Xs).ravel()                        # class-major: index k·q + a
+    g = np.asarray(Xs.T @ WG.T).T.ravel()        # class-major: index k·q + a
     gb = WG.sum(axis=1)
     if fit_intercept:
         g = g - HBb @ (A_pinv @ gb)
@@ -238,7 +249,7 @@ def _explicit_newton_step(cols, ws, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive,
     db = -(A_pinv @ (gb + HBb.T @ dB)) if fit_intercept else np.zeros(K)
     B_new = B_b.copy()
     B_new[loc] = beta.reshape(K, q).T
-    return B_new, Xs @ dB.reshape(K, q).T + db, db, epochs, cache
+    return B_new, np.asarray(Xs @ dB.reshape(K, q).T) + db, db, epochs, cache
 
 
 def _explicit_hessian(cols, ws, loc, WP, Pt, fit_intercept):
@@ -246,8 +257,14 @@ def _explicit_hessian(cols, ws, loc, WP, Pt, fit_intercept):
     Schur complement when they are fitted."""
     K, n = WP.shape
     q = loc.size
-    Xs = (cols.X[:, ws].toarray() if cols.sparse else _block_columns(cols, loc)) \
-        / cols.scale[loc]
+    if not cols.sparse:
+        Xs = _block_columns(cols, loc) / cols.scale[loc]
+    elif n * q <= EXPLICIT_DENSE_ELEMENTS:
+        Xs = cols.X[:, ws].toarray() / cols.scale[loc]
+    else:
+        # a tall working set of a sparse X stays sparse (no n × |ws| dense copy)
+        Xs = (cols.X[:, ws] @ sp.diags(1.0 / cols.scale[loc])).tocsc()
+    sparse = sp.issparse(Xs)
     dim = K * q
     H = np.empty((dim, dim))
     HBb = np.zeros((dim, K))
@@ -257,17 +274,20 @@ def _explicit_hessian(cols, ws, loc, WP, Pt, fit_intercept):
             c = -WP[k] * Pt[m]                  # w_i (δ_km p_ik − p_ik p_im)
             if m == k:
                 c += WP[k]
-            XC = Xs * c[:, None]
-            blk = XC.T @ Xs
+            if sparse:
+                XC = Xs.multiply(c[:, None]).tocsc()
+                blk = (XC.T @ Xs).toarray()
+            else:
+                XC = Xs * c[:, None]
+                blk = XC.T @ Xs
             H[k * q:(k + 1) * q, m * q:(m + 1) * q] = blk
             H[m * q:(m + 1) * q, k * q:(k + 1) * q] = blk.T
             if fit_intercept:
-                col = XC.sum(axis=0)
+                col = np.asarray(XC.sum(axis=0)).ravel()
                 HBb[k * q:(k + 1) * q, m] = col
                 HBb[m * q:(m + 1) * q, k] = col
     if fit_intercept:
-        A = np.diag(WP.sum(axis=1)) - Pt @ WP.T
-        A_pinv = np.linalg.pinv(A, rcond=1e-12, hermitian=True)
+        A_pinv = _intercept_hessian_pinv(WP, Pt)
         H -= HBb @ A_pinv @ HBb.T
     return Xs, H, HBb, A_pinv
 
@@ -290,8 +310,7 @@ def _cd_newton_step(state, cols, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive, gro
         T, d = _coupling(cols, loc, WP, Pt)
         S1 = -T
         S1[:, np.arange(K), np.arange(K)] += d
-        A = np.diag(WP.sum(axis=1)) - Pt @ WP.T
-        A_pinv = np.linalg.pinv(A, rcond=1e-12, hermitian=True)
+        A_pinv = _intercept_hessian_pinv(WP, Pt)
         C = np.einsum("kl,alm->akm", A_pinv, S1) / cols.scale[loc][:, None, None]
         if not grouped:   # the centred directions' curvatures
             S2 = S2 - np.einsum("alk,alk->ak", S1, C) * cols.scale[loc][:, None]
