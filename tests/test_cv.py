@@ -106,11 +106,19 @@ def test_sparse_input_matches_dense():
     np.testing.assert_allclose(forced.fold_scores, d.fold_scores, rtol=1e-7)
 
 
-def test_n_jobs_gives_the_same_result():
+@pytest.mark.parametrize("method", ["gram", "refit"])
+@pytest.mark.parametrize("given_alphas", [False, True])
+def test_n_jobs_gives_the_same_result(method, given_alphas):
+    # Gram-downdate CV runs its full-data and fold paths side by side on numba's
+    # threads by default (n_jobs=None): the same numbers as one after the other.
     X, y, _ = _problem(n=60, p=6, seed=12)
-    a = cv_path(X, y, n_alphas=12, cv=4, tol=TOL)
-    b = cv_path(X, y, n_alphas=12, cv=4, tol=TOL, n_jobs=2)
-    np.testing.assert_array_equal(a.fold_scores, b.fold_scores)
+    alphas = np.geomspace(1.0, 1e-3, 12) if given_alphas else None
+    runs = [cv_path(X, y, alphas=alphas, n_alphas=12, cv=4, tol=TOL, method=method,
+                    n_jobs=n_jobs) for n_jobs in (1, None, 2)]
+    for r in runs[1:]:
+        np.testing.assert_array_equal(r.fold_scores, runs[0].fold_scores)
+        np.testing.assert_array_equal(r.path.coef, runs[0].path.coef)
+        np.testing.assert_array_equal(r.alphas, runs[0].alphas)
 
 
 # ------------------------------------------------------------------------------------------

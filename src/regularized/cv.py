@@ -45,7 +45,7 @@ import scipy.sparse as sp
 from . import _validation as V
 from .design import GramDesign, GramStats, make_design
 from .losses import get_loss
-from .path import DEFAULT_MAX_ITER, DEFAULT_TOL, path, path_from_gram
+from .path import DEFAULT_MAX_ITER, DEFAULT_TOL, alphas_from_gram, path, path_from_gram
 from .solvers.ridge import symmetric_eigh
 
 # Gram-downdate CV stores every held-out block's p×p statistics when they fit this budget
@@ -476,12 +476,35 @@ def _rows(X, idx):
 
 
 def _run(n_jobs, tasks):
-    """Run zero-argument callables, in threads when ``n_jobs`` asks for it."""
+    """Run zero-argument callables, in threads when ``n_jobs`` asks for it.
+
+    While they run side by side, BLAS is held to one thread each: two paths that each
+    start a 2-thread OpenBLAS call on 2 cores slow down by several times, not by two.
+    """
     if n_jobs is None or n_jobs == 1 or len(tasks) == 1:
         return [t() for t in tasks]
-    from joblib import Parallel, delayed
+    from concurrent.futures import ThreadPoolExecutor
 
-    return Parallel(n_jobs=n_jobs, prefer="threads")(delayed(t)() for t in tasks)
+    from joblib import effective_n_jobs
+    from threadpoolctl import threadpool_limits
+
+    workers = min(effective_n_jobs(n_jobs), len(tasks))
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+        return [f.result() for f in [pool.submit(t) for t in tasks]]
+
+
+def _gram_workers(n_jobs):
+    """Threads for the fold paths of Gram-downdate CV.
+
+    Those paths are numba kernels that release the GIL on a p×p Gram already in memory,
+    so by default they use the threads numba may use (``NUMBA_NUM_THREADS``,
+    ``numba.set_num_threads``), as a BLAS call uses its own; ``n_jobs`` overrides.
+    """
+    if n_jobs is not None:
+        return n_jobs
+    import numba
+
+    return numba.get_num_threads()
 
 
 # ---------------------------------------------------------------------------------------
@@ -714,12 +737,18 @@ def _cv_core(problem, *, l1_ratios, alphas, n_alphas, alpha_min_ratio, scoring, 
         kw = _path_kwargs(l1_ratio, fit_intercept, penalty_factor, positive, standardize,
                           tol, max_iter)
         if use_gram:
-            full = path_from_gram(full_stats, alphas=alphas, n_alphas=n_alphas,
-                                  alpha_min_ratio=alpha_min_ratio, **kw)
+            # The grid first, so the full-data path runs beside the fold paths.
+            grid = V.check_alphas(alphas) if alphas is not None else alphas_from_gram(
+                full_stats, l1_ratio=l1_ratio, n_alphas=n_alphas,
+                alpha_min_ratio=alpha_min_ratio, fit_intercept=fit_intercept,
+                penalty_factor=penalty_factor, positive=positive, standardize=standardize)
+            full_task = [lambda kw=kw, grid=grid: path_from_gram(full_stats, alphas=grid,
+                                                                 **kw)]
         else:
             full = path(X, y, alphas=alphas, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
                         sample_weight=w, **kw, **extra)
-        grid = full.alphas
+            grid = full.alphas
+            full_task = []
 
         def fold_task(k, kw=kw, grid=grid):
             train, test = splits[k]
@@ -754,7 +783,11 @@ def _cv_core(problem, *, l1_ratios, alphas, n_alphas, alpha_min_ratio, scoring, 
             return np.stack([fold_score(g * eta + (1.0 - g) * eta_r, y_h, w_h, loss=loss,
                                         scoring=scoring) for g in gammas])
 
-        scores = np.array(_run(n_jobs, [lambda k=k: fold_task(k) for k in range(len(splits))]))
+        jobs = _gram_workers(n_jobs) if use_gram else n_jobs
+        out = _run(jobs, full_task + [lambda k=k: fold_task(k) for k in range(len(splits))])
+        if use_gram:
+            full = out.pop(0)
+        scores = np.array(out)
         folds = [te for _, te in splits]
         if relax:
             if full_stats is not None:
@@ -793,7 +826,9 @@ def cv_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, alpha_min_ratio=No
         for classification losses), a scikit-learn splitter, or an iterable of
         (train, test) index pairs.
     scoring : see the module docstring; None: mse for squared loss, deviance otherwise.
-    n_jobs : folds run in this many threads (joblib; None or 1: sequentially).
+    n_jobs : folds run in this many threads (joblib; 1: sequentially). None: sequentially,
+        except for Gram-downdate CV, whose fold paths (GIL-free numba kernels on a Gram in
+        memory) and full-data path run on numba's threads (``NUMBA_NUM_THREADS``).
     sample_weight : (n,) weights; fold paths use the training rows' weights and the
         held-out scores the held-out rows' weights.
     random_state : seed for shuffling the K folds of an integer ``cv``.

@@ -11,7 +11,7 @@ a working set are gathered).
 import numpy as np
 import scipy.sparse as sp
 
-from .kernels.dense import mirror_upper, weighted_col_moments, xt_dot_c, xt_dot_f
+from .kernels.dense import centred_gram, mirror_upper, weighted_col_moments, xt_dot_c, xt_dot_f
 
 
 # Rows per block of the weighted/float32 Gram: about this many elements (32 MiB in float64).
@@ -23,28 +23,22 @@ def raw_gram(X, w):
     n = X.shape[0]
     p = X.shape[1]
     unit = bool(np.all(w == 1.0))
-    if X.dtype == np.float64 and unit and n * p * p < 50_000_000:
-        # Small: NumPy's product, sparing the scipy.linalg import on a first call.
+    if X.dtype == np.float64 and unit:
+        # NumPy hands Xᵀ X to BLAS syrk (half the flops of a product) and mirrors the
+        # triangle; a row block of an F-ordered X (a K-fold's held-out rows) is read in
+        # place through its leading dimension, where scipy's dsyrk wrapper would copy it.
         return X.T @ X
     from scipy.linalg.blas import dsyrk
 
-    if X.dtype == np.float64 and unit:
-        # dsyrk on Xᵀ seen as a Fortran (p, n) array: no copy for C-ordered X.
-        # NumPy equivalent: G = X.T @ X (dsyrk does half the flops).
-        if X.flags.c_contiguous:
-            G = dsyrk(1.0, X.T, trans=0, lower=0)
-        else:
-            G = dsyrk(1.0, X, trans=1, lower=0)
-    else:
-        # Row blocks in float64 (weights folded in), accumulated: no full copy.
-        G = np.zeros((p, p), order="F")
-        sw = np.sqrt(w)
-        step = max(1, GRAM_BLOCK_ELEMENTS // max(p, 1))
-        for start in range(0, n, step):
-            blk = np.asarray(X[start:start + step], dtype=np.float64)
-            blk = blk * sw[start:start + step, None]
-            # beta=1 accumulates into G (dsyrk's default beta=0 would overwrite it)
-            G = dsyrk(1.0, blk, beta=1.0, c=G, trans=1, lower=0, overwrite_c=1)
+    # Row blocks in float64 (weights folded in), accumulated: no full copy.
+    G = np.zeros((p, p), order="F")
+    sw = np.sqrt(w)
+    step = max(1, GRAM_BLOCK_ELEMENTS // max(p, 1))
+    for start in range(0, n, step):
+        blk = np.asarray(X[start:start + step], dtype=np.float64)
+        blk = blk * sw[start:start + step, None]
+        # beta=1 accumulates into G (dsyrk's default beta=0 would overwrite it)
+        G = dsyrk(1.0, blk, beta=1.0, c=G, trans=1, lower=0, overwrite_c=1)
     # dsyrk filled the upper triangle (of an F-ordered G) and left the lower one at zero.
     mirror_upper(G)
     # Symmetric: its transpose is the same matrix, C-ordered, at no cost.
@@ -340,7 +334,7 @@ class GramDesign:
         f = n / stats.w_sum
         self.n_samples, self.n_features = n, stats.xtx.shape[0]
         self.standardize = standardize
-        x_sum, xtx, xty = f * stats.x_sum, f * stats.xtx, f * stats.xty
+        x_sum, xty = f * stats.x_sum, f * stats.xty
         y_sum, yy = f * stats.y_sum, f * stats.yy
         if fit_intercept:
             self.mean = x_sum / n
@@ -349,15 +343,15 @@ class GramDesign:
             self.mean = np.zeros(self.n_features)
             self.y_mean = 0.0
         m, ym = self.mean, self.y_mean
-        G = xtx - n * np.outer(m, m)
-        ss = np.maximum(np.diag(G).copy(), 0.0)
-        tiny = ss <= 1e-13 * np.maximum(np.diag(xtx), 1e-300)
+        diag_xtx = f * np.diag(stats.xtx)
+        ss = np.maximum(diag_xtx - n * m * m, 0.0)
+        tiny = ss <= 1e-13 * np.maximum(diag_xtx, 1e-300)
         ss[tiny] = 0.0
         scale = np.sqrt(ss / n) if standardize else np.ones(self.n_features)
         scale[tiny] = 1.0
         self.scale = scale
         self.hess = ss / (scale * scale)
-        self._G = G / np.outer(scale, scale) if standardize else G
+        self._G = centred_gram(stats.xtx, f, float(n), m, scale)
         self._c = (xty - n * m * ym) / scale
         self._yy = max(yy - n * ym * ym, 0.0)
 

@@ -312,6 +312,35 @@ def path_from_gram(stats, *, l1_ratio=1.0, alphas=None, n_alphas=100,
                            positive=positive, tol=tol, max_iter=max_iter)
 
 
+def alphas_from_gram(stats, *, l1_ratio=1.0, n_alphas=100, alpha_min_ratio=None,
+                     fit_intercept=True, penalty_factor=None, positive=False, standardize=False):
+    """The grid ``path_from_gram`` picks by default on these statistics, without the path.
+
+    Cross-validation needs it before the full-data path, so that path and the fold
+    paths can run side by side.
+    """
+    design = GramDesign(stats, bool(fit_intercept), bool(standardize))
+    v = V.check_penalty_factor(penalty_factor, design.n_features)
+    n_alphas = V.check_positive_int(n_alphas, "n_alphas")
+    *_, alphas = _null_fit_and_grid(design, None, V.check_l1_ratio(l1_ratio), v,
+                                    bool(positive), None, n_alphas, alpha_min_ratio)
+    return alphas
+
+
+def _null_fit_and_grid(design, y_c, l1_ratio, v, positive, alphas, n_alphas, alpha_min_ratio):
+    """``(usable, g_null, null_rss, alphas)``: the usable columns, the gradient and RSS at
+    the null fit, and ``alphas`` checked or (None) the default grid."""
+    usable = design.hess > 0
+    unpen = np.flatnonzero((v == 0) & usable)
+    g_null, null_rss = _null_gradient(design, y_c, unpen)
+    if alphas is None:
+        alphas = _default_alphas(g_null, v, usable, positive, l1_ratio, design.n_samples,
+                                 design.n_features, n_alphas, alpha_min_ratio)
+    else:
+        alphas = V.check_alphas(alphas)
+    return usable, g_null, null_rss, alphas
+
+
 def _null_gradient(design, y_c, unpen):
     """``X̃ᵀW r`` at the null fit, where the unpenalized features ``unpen`` are fitted."""
     if design.has_samples:
@@ -339,15 +368,8 @@ def _path_on_design(design, y_c, y_mean, *, l1_ratio, alphas, n_alphas, alpha_mi
     n_alphas = V.check_positive_int(n_alphas, "n_alphas")
     positive = bool(positive)
 
-    usable = design.hess > 0
-    unpen = np.flatnonzero((v == 0) & usable)
-    g_null, null_rss = _null_gradient(design, y_c, unpen)
-
-    if alphas is None:
-        alphas = _default_alphas(g_null, v, usable, positive, l1_ratio, n, p, n_alphas,
-                                 alpha_min_ratio)
-    else:
-        alphas = V.check_alphas(alphas)
+    usable, g_null, null_rss, alphas = _null_fit_and_grid(
+        design, y_c, l1_ratio, v, positive, alphas, n_alphas, alpha_min_ratio)
 
     if l1_ratio == 0.0 and not positive and np.all(v[usable] > 0):
         out = ridge_path(design, y_c, alphas, np.where(v > 0, v, 1.0), usable)

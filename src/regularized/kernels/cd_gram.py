@@ -127,7 +127,7 @@ def _epoch(G, c, beta, q, l1, l2, positive):
 
 @njit(cache=True, nogil=True)
 def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
-            anderson_k, beta_dual, q_out):
+            anderson_k, beta_dual, q_out, q_dual_out):
     """Run CD epochs over ``ws`` until the working-set gap ≤ ``tol_rel`` × its objective.
 
     The working set's block of G is copied into a contiguous (k, k) array first
@@ -147,6 +147,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
         extrapolation of β is the extrapolation of the residuals, and often a
         far better dual point than the current residual).
     q_out : (m,) output: ``Gβ`` on ``ws`` at exit.
+    q_dual_out : (m,) output: ``G·beta_dual`` on ``ws`` at exit.
 
     Returns
     -------
@@ -183,6 +184,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
     Z, G_ZZ = unpenalized_block(Gw, l1w, l2w, k, bw, positive)
     _fit_unpenalized(Gw, cw, bw, qw, Z, G_ZZ, positive)
     bd = bw.copy()
+    qd = qw.copy()
     n_hist = anderson_k + 1
     history = np.empty((k, max(n_hist, 1)))
     n_stored = 0
@@ -196,6 +198,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
         if d_cur > dual:
             dual = d_cur
             bd[:] = bw
+            qd[:] = qw
         if primal - dual <= tol_rel * primal or anderson_k == 0:
             continue
         history[:, n_stored] = bw
@@ -212,6 +215,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
             if d_extr > dual:
                 dual = d_extr
                 bd[:] = extr
+                qd[:] = q_extr
             # Keep the extrapolated point only if it lowers the objective:
             # the sequence of objectives stays monotone.
             if p_extr < primal:
@@ -225,6 +229,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
         beta[ja] = bw[a]
         beta_dual[ja] = bd[a]
         q_out[ja] = qw[a]
+        q_dual_out[ja] = qd[a]
     return epoch, primal, primal - dual
 
 
@@ -253,10 +258,19 @@ def gram_times_sparse_at(G, beta, nz, rows, q):
 
 
 @njit(cache=True, nogil=True)
-def _gradient_triple(G, c, yy, beta, q, g):
-    """``q = Gβ``, ``g = c − q``; returns ``(‖r‖², rᵀỹ)`` (β's non-zeros only are read)."""
+def _gradient_from_block(G, c, yy, beta, E, qE, outside, q, g):
+    """``q = Gβ``, ``g = c − q`` and ``(‖r‖², rᵀỹ)`` for a β supported on ``E``, whose
+    ``Gβ`` on E, ``qE``, CD has just left: only the rows ``outside`` E are computed,
+    O((p − |E|)·nnz) instead of O(p·nnz)."""
     nz = np.nonzero(beta)[0]
-    gram_times_sparse(G, beta, nz, q)
+    for a in range(E.shape[0]):
+        q[E[a]] = qE[a]
+    for b in range(outside.shape[0]):
+        i = outside[b]
+        acc = 0.0
+        for a in range(nz.shape[0]):
+            acc += G[i, nz[a]] * beta[nz[a]]
+        q[i] = acc
     bc = 0.0
     bq = 0.0
     for a in range(nz.shape[0]):
@@ -281,7 +295,8 @@ def gram_path(G, c, yy, alphas, L1, L2, positive, usable, tol, max_iter, inner_f
     path, ``gram_cd`` on every feature that has entered a working set (their
     Gram block kept in entry order, so it is read in place) to
     ``inner_fraction·tol``, then the exact gradient ``c − Gβ`` over all
-    features (O(p·nnz)) for the duality gap of the full problem, the dual
+    features for the duality gap of the full problem (CD's own ``Gβ`` on E,
+    the rows outside E computed: O((p − |E|)·nnz)), the dual
     candidate ``beta_dual`` when β alone does not certify, and the KKT
     violators added until the relative gap is ≤ ``tol``.
 
@@ -312,7 +327,9 @@ def gram_path(G, c, yy, alphas, L1, L2, positive, usable, tol, max_iter, inner_f
     bE = np.empty(p)
     bdE = np.empty(p)
     qE = np.empty(p)
+    qdE = np.empty(p)
     beta_dual = np.zeros(p)
+    outside = np.arange(p)       # the features not in E, refreshed when E grows
     m = 0
     for i in range(k):
         l1 = L1[i]
@@ -332,6 +349,7 @@ def gram_path(G, c, yy, alphas, L1, L2, positive, usable, tol, max_iter, inner_f
         rel_gap = 0.0
         primal = 0.0
         while True:
+            m_before = m
             for j in range(p):
                 if in_ws[j] and not in_E[j]:
                     in_E[j] = True
@@ -341,6 +359,8 @@ def gram_path(G, c, yy, alphas, L1, L2, positive, usable, tol, max_iter, inner_f
                         GE[m, a] = G[j, E[a]]
                         GE[a, m] = GE[m, a]
                     m += 1
+            if m != m_before:
+                outside = np.flatnonzero(~in_E)
             Em = E[:m]
             l1E[:m] = l1[Em]
             l2E[:m] = l2[Em]
@@ -348,17 +368,18 @@ def gram_path(G, c, yy, alphas, L1, L2, positive, usable, tol, max_iter, inner_f
             bdE[:m] = bE[:m]
             e, _, _ = gram_cd(GE, cE[:m], bE[:m], np.arange(m), l1E[:m], l2E[:m], positive, yy,
                               max(max_iter - epochs, 1), tol_inner, anderson_k, bdE[:m],
-                              qE[:m])
+                              qE[:m], qdE[:m])
             epochs += max(e, 1)
             differs = False
             for a in range(m):
                 beta[E[a]] = bE[a]
                 beta_dual[E[a]] = bdE[a]
                 differs = differs or bdE[a] != bE[a]
-            rr, ry = _gradient_triple(G, c, yy, beta, q, g)
+            rr, ry = _gradient_from_block(G, c, yy, beta, Em, qE[:m], outside, q, g)
             primal, dual = enet_primal_dual(g, beta, l1, l2, positive, rr, ry)
             if primal - dual > tol * primal and differs:
-                rr_d, ry_d = _gradient_triple(G, c, yy, beta_dual, q_d, g_d)
+                rr_d, ry_d = _gradient_from_block(G, c, yy, beta_dual, Em, qdE[:m], outside,
+                                                  q_d, g_d)
                 _, dual_d = enet_primal_dual(g_d, beta_dual, l1, l2, positive, rr_d, ry_d)
                 dual = max(dual, dual_d)
             rel_gap = max(primal - dual, 0.0) / primal if primal > 0.0 else 0.0

@@ -62,3 +62,21 @@ def mirror_upper(G):
             for j in range(j0, j1):
                 for i in range(i0, min(i1, j)):
                     G[j, i] = G[i, j]
+
+
+@njit(cache=True, nogil=True)
+def centred_gram(xtx, f, n, mean, scale):
+    """``(f·XᵀWX − n·m mᵀ) / (s sᵀ)`` as a new (p, p) array, in one pass.
+
+    The centred, scaled Gram of a design known by its statistics: NumPy would
+    stream three (p, p) temporaries (the product, the outer product and the
+    quotient) for the same result.
+    """
+    p = xtx.shape[0]
+    G = np.empty((p, p))
+    for i in range(p):
+        a = n * mean[i]
+        si = scale[i]
+        for j in range(p):
+            G[i, j] = (f * xtx[i, j] - a * mean[j]) / (si * scale[j])
+    return G

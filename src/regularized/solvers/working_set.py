@@ -90,7 +90,7 @@ class GramInner:
             self.XE = np.empty((design.n_samples, 0), order="F")
             self.ref = _Reference(design.hess)
         self.G = np.zeros((0, 0))
-        for name in ("c", "beta", "beta_dual", "beta_ref", "q"):
+        for name in ("c", "beta", "beta_dual", "beta_ref", "q", "q_dual"):
             setattr(self, name, np.zeros(0))
 
     def _grow(self, new):
@@ -108,7 +108,7 @@ class GramInner:
                 XE = np.zeros((self.design.n_samples, cap), order="F")
                 XE[:, :m] = self.XE[:, :m]
                 self.XE = XE
-            for name in ("c", "beta", "beta_dual", "beta_ref", "q"):
+            for name in ("c", "beta", "beta_dual", "beta_ref", "q", "q_dual"):
                 arr = np.zeros(cap)
                 arr[:m] = getattr(self, name)[:m]
                 setattr(self, name, arr)
@@ -140,7 +140,7 @@ class GramInner:
         self.beta_dual[:m] = self.beta[:m]
         epochs, _, _ = gram_cd(self.G, self.c, self.beta, np.arange(m, dtype=np.int64),
                                l1e, l2e, positive, self.yy, max_epochs, tol_rel,
-                               ANDERSON_K, self.beta_dual, self.q)
+                               ANDERSON_K, self.beta_dual, self.q, self.q_dual)
         self.beta_global[self.E] = self.beta[:m]
         return epochs
 
