@@ -462,3 +462,25 @@ def test_reference_certificate_is_sound_with_unpenalized_features(fit_intercept)
             other = dual_certificate(X, y, c, b, a, 1.0, penalty_factor=v,
                                      fit_intercept=fit_intercept)
             assert other["D"] <= cert["P"] * (1 + 1e-12) and other["P"] >= cert["P"] * (1 - 1e-12)
+
+
+@pytest.mark.parametrize("tol", [1e-11, 1e-7])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.6])
+def test_long_full_gram_path_with_sign_changes_stays_certified(l1_ratio, tol):
+    # The full-Gram path kernel starts CD from a Gβ carried from alpha to alpha (the
+    # secant warm start's by linearity, less the rows of the coordinates it zeroes)
+    # and extrapolates Gβ with Anderson's weights: over a long, tight path of
+    # strongly correlated columns (3 factors) whose coefficients change sign, every
+    # alpha must still be certified, at a tolerance (1e-11) and one (1e-7) where
+    # those shortcuts are taken.
+    rng = np.random.default_rng(21)
+    n, p = 400, 30
+    factors = rng.standard_normal((n, 3))
+    X = factors @ rng.standard_normal((3, p)) + 0.5 * rng.standard_normal((n, p))
+    beta = rng.standard_normal(p) * (rng.uniform(size=p) < 0.5)
+    y = X @ beta + rng.standard_normal(n)
+    res = _fit(X, y, l1_ratio=l1_ratio, n_alphas=150, alpha_min_ratio=1e-4, tol=tol)
+    signs = np.sign(res.coef)
+    flips = np.sum((signs[1:] * signs[:-1]) < 0) + np.sum((signs[:-1] != 0) & (signs[1:] == 0))
+    assert flips > 0, "the problem should make coefficients change sign or leave the support"
+    assert_certified(res, X, y, l1_ratio, tol)

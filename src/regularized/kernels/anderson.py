@@ -42,44 +42,58 @@ def solve_small(A, b):
 
 
 @njit(cache=True, nogil=True)
-def anderson_extrapolate(history):
-    """Extrapolate from K+1 consecutive iterates stored as the columns of ``history``.
+def anderson_weights(history):
+    """The weights of an Anderson extrapolation of the K+1 consecutive iterates stored
+    as the columns of ``history``.
 
     With ``U = [x₁−x₀, …, x_K−x_{K−1}]`` the weights c minimise ‖U c‖ subject to
-    ``Σ c = 1``: ``c = z / Σz`` with ``(UᵀU) z = 1``. Returns ``Σ_i c_i x_{i+1}``,
-    shape (m,), and a flag that is False when the system was too ill-conditioned
-    to trust (the caller then keeps the plain iterate).
+    ``Σ c = 1``: ``c = z / Σz`` with ``(UᵀU) z = 1``; the extrapolation is
+    ``Σ_i c_i x_{i+1}``. Returns (c (K,), ok); ok is False when the system was too
+    ill-conditioned to trust (the caller then keeps the plain iterate). A quantity
+    linear in x (a residual, Gx) extrapolates with the same weights.
     """
     m, k1 = history.shape
     K = k1 - 1
-    U = np.empty((m, K))
-    for i in range(K):
-        for a in range(m):
-            U[a, i] = history[a, i + 1] - history[a, i]
     M = np.zeros((K, K))
     for i in range(K):
-        for j in range(K):
+        for j in range(i, K):
             acc = 0.0
             for a in range(m):
-                acc += U[a, i] * U[a, j]
+                acc += (history[a, i + 1] - history[a, i]) * (history[a, j + 1] - history[a, j])
             M[i, j] = acc
+            M[j, i] = acc
     scale = 0.0
     for i in range(K):
         scale += M[i, i]
-    out = np.empty(m)
     if scale <= 0.0:
-        return out, False
+        return np.zeros(K), False
     # A tiny Tikhonov term keeps the solve defined when iterates stall.
     for i in range(K):
         M[i, i] += 1e-10 * scale
     z = solve_small(M, np.ones(K))
     sz = z.sum()
     if sz == 0.0 or not np.isfinite(sz):
-        return out, False
-    c = z / sz
-    for a in range(m):
-        acc = 0.0
-        for i in range(K):
-            acc += c[i] * history[a, i + 1]
-        out[a] = acc
-    return out, True
+        return np.zeros(K), False
+    return z / sz, True
+
+
+@njit(cache=True, nogil=True)
+def combine(history, weights):
+    """``Σ_i weights[i]·history[:, i+1]``, shape (m,)."""
+    m = history.shape[0]
+    out = np.zeros(m)
+    for i in range(weights.shape[0]):
+        w = weights[i]
+        for a in range(m):
+            out[a] += w * history[a, i + 1]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def anderson_extrapolate(history):
+    """Anderson extrapolation of the iterates in ``history`` (see ``anderson_weights``):
+    returns ``(Σ_i c_i x_{i+1}, ok)``."""
+    c, ok = anderson_weights(history)
+    if not ok:
+        return np.empty(history.shape[0]), False
+    return combine(history, c), True

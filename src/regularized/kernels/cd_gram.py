@@ -12,9 +12,13 @@ O(|ws|) and an epoch O(|ws|²): glmnet's covariance updates.
 import numpy as np
 from numba import njit
 
-from .anderson import anderson_extrapolate, solve_small
+from .anderson import anderson_extrapolate, anderson_weights, combine, solve_small
 from .gap import enet_primal_dual
 from .prox import enet_coordinate_min
+
+# Below this working-set tolerance an Anderson point's Gβ is a product with G, not the
+# combination of the iterates' (whose cancellations cost digits so tight a gap needs).
+EXACT_GRAM_PRODUCT_TOL = 1e-9
 
 
 @njit(cache=True, nogil=True)
@@ -105,29 +109,70 @@ def _fit_unpenalized(G, c, beta, q, Z, G_ZZ, positive):
 
 
 @njit(cache=True, nogil=True)
+def _apply_moves(G, q, rows, deltas, nb):
+    """``q += Σ_a G[rows[a]]·deltas[a]`` over ``nb`` ≤ 4 rows in one pass over q."""
+    k = q.shape[0]
+    if nb == 4:
+        r0, r1, r2, r3 = G[rows[0]], G[rows[1]], G[rows[2]], G[rows[3]]
+        d0, d1, d2, d3 = deltas[0], deltas[1], deltas[2], deltas[3]
+        for i in range(k):
+            q[i] += r0[i] * d0 + r1[i] * d1 + r2[i] * d2 + r3[i] * d3
+    elif nb == 3:
+        r0, r1, r2 = G[rows[0]], G[rows[1]], G[rows[2]]
+        d0, d1, d2 = deltas[0], deltas[1], deltas[2]
+        for i in range(k):
+            q[i] += r0[i] * d0 + r1[i] * d1 + r2[i] * d2
+    elif nb == 2:
+        r0, r1 = G[rows[0]], G[rows[1]]
+        d0, d1 = deltas[0], deltas[1]
+        for i in range(k):
+            q[i] += r0[i] * d0 + r1[i] * d1
+    elif nb == 1:
+        r0 = G[rows[0]]
+        d0 = deltas[0]
+        for i in range(k):
+            q[i] += r0[i] * d0
+
+
+@njit(cache=True, nogil=True)
 def _epoch(G, c, beta, q, l1, l2, positive):
     """One CD epoch on ``½βᵀGβ − cᵀβ + penalty`` with ``q = Gβ`` kept up to date;
-    returns the largest ``G_jj·Δ²``."""
+    returns the largest ``G_jj·Δ²``.
+
+    Plain cyclic CD, with ``q`` brought up to date every 4 coordinates: within a
+    block the later coordinates add the earlier moves to their own ``q_j``
+    (G[rows[a], j]·δ_a), then one fused pass applies all of them. At the tail of a
+    path (|ws| in the hundreds) an epoch streams G's rows from cache; one pass
+    per 4 rows instead of one per row reads q a quarter as often.
+    """
     k = beta.shape[0]
     biggest = 0.0
-    for j in range(k):
-        h = G[j, j]
-        old = beta[j]
-        new = enet_coordinate_min(h * old - (q[j] - c[j]), h, l1[j], l2[j], positive)
-        if new != old:
-            delta = new - old
-            if h * delta * delta > biggest:
-                biggest = h * delta * delta
-            beta[j] = new
-            # G symmetric: row j is column j, and rows are contiguous.
-            for i in range(k):
-                q[i] += G[j, i] * delta
+    rows = np.empty(4, dtype=np.int64)
+    deltas = np.empty(4)
+    for j0 in range(0, k, 4):
+        nb = 0
+        for j in range(j0, min(j0 + 4, k)):
+            qj = q[j]
+            for a in range(nb):
+                qj += G[rows[a], j] * deltas[a]
+            h = G[j, j]
+            old = beta[j]
+            new = enet_coordinate_min(h * old - (qj - c[j]), h, l1[j], l2[j], positive)
+            if new != old:
+                delta = new - old
+                if h * delta * delta > biggest:
+                    biggest = h * delta * delta
+                beta[j] = new
+                rows[nb] = j
+                deltas[nb] = delta
+                nb += 1
+        _apply_moves(G, q, rows, deltas, nb)
     return biggest
 
 
 @njit(cache=True, nogil=True)
 def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
-            anderson_k, beta_dual, q_out, q_dual_out):
+            anderson_k, beta_dual, q_out, q_dual_out, q_given):
     """Run CD epochs over ``ws`` until the working-set gap ≤ ``tol_rel`` × its objective.
 
     The working set's block of G is copied into a contiguous (k, k) array first
@@ -146,7 +191,8 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
         point seen (celer's dual extrapolation: the residual of an Anderson
         extrapolation of β is the extrapolation of the residuals, and often a
         far better dual point than the current residual).
-    q_out : (m,) output: ``Gβ`` on ``ws`` at exit.
+    q_out : (m,) output: ``Gβ`` on ``ws`` at exit; with ``q_given``, also its value on
+        entry (the caller's ``Gβ``, which spares a product with G).
     q_dual_out : (m,) output: ``G·beta_dual`` on ``ws`` at exit.
 
     Returns
@@ -180,13 +226,19 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
         bw[a] = beta[ja]
         l1w[a] = l1[ja]
         l2w[a] = l2[ja]
-    qw = _matvec(Gw, bw)            # Gβ on ws (β is zero outside ws)
+    if q_given:
+        qw = np.empty(k)
+        for a in range(k):
+            qw[a] = q_out[ws[a]]
+    else:
+        qw = _matvec(Gw, bw)        # Gβ on ws (β is zero outside ws)
     Z, G_ZZ = unpenalized_block(Gw, l1w, l2w, k, bw, positive)
     _fit_unpenalized(Gw, cw, bw, qw, Z, G_ZZ, positive)
     bd = bw.copy()
     qd = qw.copy()
     n_hist = anderson_k + 1
     history = np.empty((k, max(n_hist, 1)))
+    q_history = np.empty((k, max(n_hist, 1)))     # Gβ of the same iterates
     n_stored = 0
     primal, dual = _gap(Gw, cw, bw, qw, l1w, l2w, positive, yy)
     epoch = 0
@@ -202,14 +254,21 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
         if primal - dual <= tol_rel * primal or anderson_k == 0:
             continue
         history[:, n_stored] = bw
+        q_history[:, n_stored] = qw
         n_stored += 1
         if n_stored < n_hist:
             continue
-        extr, ok = anderson_extrapolate(history)
+        weights, ok = anderson_weights(history)
         if ok:
+            extr = combine(history, weights)
             if positive:
                 extr = np.maximum(extr, 0.0)
-            q_extr = _matvec(Gw, extr)
+            if positive or tol_rel < EXACT_GRAM_PRODUCT_TOL:
+                # (the weights' cancellations cost digits a tight gap needs)
+                q_extr = _matvec(Gw, extr)
+            else:
+                # Gβ is linear in β: the same weights give it, no product with G.
+                q_extr = combine(q_history, weights)
             _fit_unpenalized(Gw, cw, extr, q_extr, Z, G_ZZ, positive)
             p_extr, d_extr = _gap(Gw, cw, extr, q_extr, l1w, l2w, positive, yy)
             if d_extr > dual:
@@ -223,6 +282,7 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
                 bw[:] = extr
                 qw[:] = q_extr
         history[:, 0] = bw
+        q_history[:, 0] = qw
         n_stored = 1
     for a in range(k):
         ja = ws[a]
@@ -265,12 +325,23 @@ def _gradient_from_block(G, c, yy, beta, E, qE, outside, q, g):
     nz = np.nonzero(beta)[0]
     for a in range(E.shape[0]):
         q[E[a]] = qE[a]
-    for b in range(outside.shape[0]):
-        i = outside[b]
-        acc = 0.0
+    # Either loop reads min(nnz, p − |E|) rows of G (G symmetric).
+    if nz.shape[0] < outside.shape[0]:
+        for b in range(outside.shape[0]):
+            q[outside[b]] = 0.0
         for a in range(nz.shape[0]):
-            acc += G[i, nz[a]] * beta[nz[a]]
-        q[i] = acc
+            j = nz[a]
+            bj = beta[j]
+            for b in range(outside.shape[0]):
+                i = outside[b]
+                q[i] += G[j, i] * bj
+    else:
+        for b in range(outside.shape[0]):
+            i = outside[b]
+            acc = 0.0
+            for a in range(nz.shape[0]):
+                acc += G[i, nz[a]] * beta[nz[a]]
+            q[i] = acc
     bc = 0.0
     bq = 0.0
     for a in range(nz.shape[0]):
@@ -295,8 +366,8 @@ def gram_path(G, c, yy, alphas, L1, L2, positive, usable, tol, max_iter, inner_f
     path, ``gram_cd`` on every feature that has entered a working set (their
     Gram block kept in entry order, so it is read in place) to
     ``inner_fraction·tol``, then the exact gradient ``c − Gβ`` over all
-    features for the duality gap of the full problem (CD's own ``Gβ`` on E,
-    the rows outside E computed: O((p − |E|)·nnz)), the dual
+    features for the duality gap of the full problem (``Gβ`` on E from E's
+    block, the rows outside E from G: O(|E|·nnz + min(nnz, p − |E|)·p)), the dual
     candidate ``beta_dual`` when β alone does not certify, and the KKT
     violators added until the relative gap is ≤ ``tol``.
 
@@ -330,6 +401,11 @@ def gram_path(G, c, yy, alphas, L1, L2, positive, usable, tol, max_iter, inner_f
     qdE = np.empty(p)
     beta_dual = np.zeros(p)
     outside = np.arange(p)       # the features not in E, refreshed when E grows
+    # Gβ at the last two alphas: the secant warm start's Gβ, CD's starting point, is
+    # their same combination (no product with G), less the rows of the coordinates
+    # it zeroes.
+    q_last = np.zeros(p)
+    q_before = np.zeros(p)
     m = 0
     for i in range(k):
         l1 = L1[i]
@@ -341,9 +417,17 @@ def gram_path(G, c, yy, alphas, L1, L2, positive, usable, tol, max_iter, inner_f
         if i >= 2:
             step = (alphas[i - 1] - alphas[i]) / (alphas[i - 2] - alphas[i - 1])
             for j in range(p):
+                q[j] = q_last[j] + step * (q_last[j] - q_before[j])
+            for j in range(p):
                 last = coefs[i - 1, j]
                 guess = last + step * (last - coefs[i - 2, j])
-                beta[j] = guess if np.sign(guess) == np.sign(last) else 0.0
+                if np.sign(guess) == np.sign(last):
+                    beta[j] = guess
+                else:
+                    beta[j] = 0.0
+                    if guess != 0.0:
+                        for a in range(p):
+                            q[a] -= G[j, a] * guess
         tol_inner = inner_fraction * tol
         epochs = 0
         rel_gap = 0.0
@@ -366,18 +450,23 @@ def gram_path(G, c, yy, alphas, L1, L2, positive, usable, tol, max_iter, inner_f
             l2E[:m] = l2[Em]
             bE[:m] = beta[Em]
             bdE[:m] = bE[:m]
+            qE[:m] = q[Em]
             e, _, _ = gram_cd(GE, cE[:m], bE[:m], np.arange(m), l1E[:m], l2E[:m], positive, yy,
                               max(max_iter - epochs, 1), tol_inner, anderson_k, bdE[:m],
-                              qE[:m], qdE[:m])
+                              qE[:m], qdE[:m], True)
             epochs += max(e, 1)
             differs = False
             for a in range(m):
                 beta[E[a]] = bE[a]
                 beta_dual[E[a]] = bdE[a]
                 differs = differs or bdE[a] != bE[a]
+            # The certificate takes Gβ afresh: CD's running Gβ (and the warm start's)
+            # carries rounding that a gap near 1e-12 would see.
+            qE[:m] = _matvec(GE, bE[:m])
             rr, ry = _gradient_from_block(G, c, yy, beta, Em, qE[:m], outside, q, g)
             primal, dual = enet_primal_dual(g, beta, l1, l2, positive, rr, ry)
             if primal - dual > tol * primal and differs:
+                qdE[:m] = _matvec(GE, bdE[:m])
                 rr_d, ry_d = _gradient_from_block(G, c, yy, beta_dual, Em, qdE[:m], outside,
                                                   q_d, g_d)
                 _, dual_d = enet_primal_dual(g_d, beta_dual, l1, l2, positive, rr_d, ry_d)
@@ -400,6 +489,8 @@ def gram_path(G, c, yy, alphas, L1, L2, positive, usable, tol, max_iter, inner_f
         gaps[i] = rel_gap
         n_iter[i] = epochs
         primals[i] = primal
+        q_before[:] = q_last
+        q_last[:] = q
         for j in range(p):
             if beta[j] != 0.0:
                 ever[j] = True

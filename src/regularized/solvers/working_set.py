@@ -140,7 +140,7 @@ class GramInner:
         self.beta_dual[:m] = self.beta[:m]
         epochs, _, _ = gram_cd(self.G, self.c, self.beta, np.arange(m, dtype=np.int64),
                                l1e, l2e, positive, self.yy, max_epochs, tol_rel,
-                               ANDERSON_K, self.beta_dual, self.q, self.q_dual)
+                               ANDERSON_K, self.beta_dual, self.q, self.q_dual, False)
         self.beta_global[self.E] = self.beta[:m]
         return epochs
 
