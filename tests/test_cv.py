@@ -406,3 +406,23 @@ def test_poisson_cv_equals_folds_by_hand():
                                    rtol=1e-6)
     with pytest.raises(ValueError, match="relax"):
         cv_path(X, y, loss="poisson", relax=True)
+
+
+def test_a_class_rarer_than_the_folds_is_named_with_a_way_out():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 5))
+    y = rng.integers(0, 3, 200)
+    y[5] = 3                                   # one sample: some training fold lacks it
+    for cv in (5, KFold(5)):
+        with pytest.raises(ValueError, match=r"class 3 \(1 sample\) has fewer samples than "
+                                             r"the 5 folds.*drop or merge the rare class"):
+            cv_path(X, y, loss="multinomial", n_alphas=5, cv=cv)
+
+
+def test_unstratified_folds_that_lose_a_class_are_named():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(100, 4))
+    y = np.array(["a"] * 50 + ["b"] * 50)      # KFold(2) in row order: one class per fold
+    with pytest.raises(ValueError, match=r"fold 0 lack class 'a' \(50 samples\); use "
+                                         r"stratified folds"):
+        cv_path(X, y, loss="logistic", n_alphas=5, cv=KFold(2))

@@ -626,6 +626,37 @@ class _Problem:
                                   random_state=random_state)
 
 
+def _label(value):
+    """A class label as a user wrote it: 'a' for text, 3 for a number."""
+    value = np.asarray(value).item()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _check_fold_classes(problem):
+    """Every training fold of a classifier must hold every class (glmnet refuses the same
+    data): a class absent from a training fold has no finite intercept there."""
+    if problem.loss not in ("logistic", "multinomial"):
+        return
+    labels = problem.y                      # 0/1, or class indices for multinomial
+    values, counts = np.unique(labels, return_counts=True)
+    names = problem.classes if problem.classes is not None else values
+    n_folds = len(problem.splits)
+    for k, (train, _) in enumerate(problem.splits):
+        lacking = np.setdiff1d(values, labels[train])
+        if not lacking.size:
+            continue
+        pos = np.searchsorted(values, lacking)
+        described = ", ".join(f"{_label(names[i])} ({counts[i]} sample"
+                              f"{'s' if counts[i] != 1 else ''})" for i in pos[:5])
+        if counts[pos].min() < n_folds:
+            raise ValueError(
+                f"class {described} has fewer samples than the {n_folds} folds, so the "
+                f"training rows of fold {k} lack it; drop or merge the rare class, or use "
+                "fewer folds (cv)")
+        raise ValueError(f"the training rows of fold {k} lack class {described}; use "
+                         "stratified folds (StratifiedKFold)")
+
+
 def _encode_glm_target(y, n, loss):
     if loss == "multinomial":
         y = np.asarray(y)
@@ -713,6 +744,7 @@ def _cv_core(problem, *, l1_ratios, alphas, n_alphas, alpha_min_ratio, scoring, 
     gammas = _check_gammas(gammas) if relax else None
     extra = {} if loss == "squared" else {"loss": loss}
 
+    _check_fold_classes(problem)
     complements = _complements(splits, n)
     full_stats = None
     held = None
@@ -762,10 +794,6 @@ def _cv_core(problem, *, l1_ratios, alphas, n_alphas, alpha_min_ratio, scoring, 
                 stats = None
                 fp = path(_rows(X, train), y[train], alphas=fold_grid, sample_weight=w[train],
                           **kw, **extra)
-            if problem.classes is not None and fp.classes is not None \
-                    and len(fp.classes) != len(problem.classes):
-                raise ValueError(f"the training rows of fold {k} hold {len(fp.classes)} of the "
-                                 f"{len(problem.classes)} classes; use stratified folds")
             fp = _pad(fp, len(grid))
             X_h = _rows(problem.X_rows, test)
             eta = _eta(X_h, fp)
