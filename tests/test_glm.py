@@ -729,3 +729,30 @@ _X = np.random.default_rng(0).standard_normal((12, 3))
 def test_bad_input_raises_value_error_naming_the_problem(loss, y, match):
     with pytest.raises(ValueError, match=match):
         regularized.path(_X, y, loss=loss, n_alphas=3)
+
+
+@pytest.mark.parametrize("loss", ["logistic", "multinomial", "poisson"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_mostly_zero_dense_design_is_solved_as_sparse_and_certified(loss, dtype):
+    # Word counts stored dense: under 10% non-zeros, the GLM solvers take them as CSC.
+    from regularized.path import sparse_if_mostly_zero
+
+    rng = np.random.default_rng(4)
+    n, p = 400, 300
+    X = (rng.poisson(0.05, size=(n, p)) * rng.uniform(0.5, 2.0, size=(n, p))).astype(dtype)
+    assert 0 < np.count_nonzero(X) < 0.1 * X.size
+    eta = X[:, :6].astype(np.float64) @ np.array([1.5, -1.0, 2.0, 0.0, -2.0, 1.0])
+    if loss == "logistic":
+        y = (eta + 0.3 * rng.standard_normal(n) > 0).astype(float)
+    elif loss == "poisson":
+        y = rng.poisson(np.exp(0.3 * eta)).astype(float)
+    else:
+        y = np.argmax(np.c_[eta, -eta, np.zeros(n)] + rng.gumbel(size=(n, 3)), axis=1)
+    assert sp.isspmatrix_csc(sparse_if_mostly_zero(X))
+    assert not sp.issparse(sparse_if_mostly_zero(np.ones((400, 300))))
+    kw = dict(loss=loss, n_alphas=8, alpha_min_ratio=0.05, tol=1e-8)
+    dense = _fit(X, y, **kw)
+    csc = _fit(sp.csc_matrix(X), y, **kw)
+    np.testing.assert_array_equal(dense.coef, csc.coef)
+    np.testing.assert_array_equal(dense.intercept, csc.intercept)
+    _assert_certified(dense, loss, X.astype(np.float64), y, kw, tol=1e-8)

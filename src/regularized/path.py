@@ -19,6 +19,11 @@ from .solvers.working_set import enet_path_cd
 # would zero every coefficient.
 RIDGE_L1_RATIO_FOR_GRID = 1e-3
 DEFAULT_TOL = 1e-7
+# Dense GLM designs with fewer non-zeros than this fraction (and at least this many
+# entries) are solved as CSC: on 1000×1522 word counts at 0.9% density, a logistic path
+# takes 0.8 s instead of 4.2 s.
+GLM_SPARSE_DENSITY = 0.1
+GLM_SPARSE_MIN_ENTRIES = 100_000
 DEFAULT_MAX_ITER = 100_000
 
 
@@ -247,9 +252,21 @@ def _warn_unconverged(alphas, gaps, n_iter, tol, max_iter):
                 "increase max_iter or tol", ConvergenceWarning, stacklevel=4)
 
 
+def sparse_if_mostly_zero(X):
+    """A dense X whose non-zeros are fewer than ``GLM_SPARSE_DENSITY`` of its entries
+    as a CSC matrix (else X itself): the GLM solvers' coordinate descent then reads a
+    column's non-zeros only."""
+    if sp.issparse(X) or X.size < GLM_SPARSE_MIN_ENTRIES:
+        return X
+    if np.count_nonzero(X) < GLM_SPARSE_DENSITY * X.size:
+        return sp.csc_matrix(X)
+    return X
+
+
 def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ratio,
               fit_intercept, penalty_factor, positive, standardize, grouped, tol, max_iter):
     n, p = X.shape
+    X = sparse_if_mostly_zero(X)
     loss_obj = get_loss(loss)
     y_enc, classes = loss_obj.check_target(y)
     if y_enc.shape[0] != n:
