@@ -92,6 +92,38 @@ def test_levels_compare_as_text_so_numbers_and_strings_match():
     assert pre.feature_names_ == ["code=1", "code=2", "code=x", "v"]
 
 
+def test_notes_of_one_kind_are_one_line_for_many_columns():
+    rng = np.random.default_rng(0)
+    n = 12
+    frame = pd.DataFrame({"signal": rng.normal(size=n)})
+    for j in range(20):                                       # 20 constant word counts
+        frame[f"w{j}"] = 0
+    frame["level"] = "same"                                   # constant text counts too
+    frame["blank1"] = np.nan
+    frame["blank2"] = np.nan
+    for j in range(3):
+        frame[f"h{j}"] = rng.normal(size=n)
+        frame.loc[j, f"h{j}"] = np.nan
+    pre = rio.Preprocessor(impute="median").fit(frame)
+    names = ", ".join(f"w{j}" for j in range(8))
+    assert pre.notes_ == [
+        f"dropped 21 constant columns: {names}, … (21 in all)",
+        "dropped 2 columns with every value missing: blank1, blank2",
+        "imputed the missing values of 3 columns: "
+        + ", ".join(f"h{j} (1, with the median {np.nanmedian(frame[f'h{j}']):g})"
+                    for j in range(3)),
+    ]
+    assert pre.feature_names_ == ["signal", "h0", "h1", "h2"]
+    # at predict time too: unseen levels of several columns make one note
+    train = pd.DataFrame({"a": ["x", "y", "x"], "b": ["u", "v", "v"], "c": [1.0, 2.0, 4.0]})
+    pre = rio.Preprocessor().fit(train)
+    notes = []
+    pre.transform(pd.DataFrame({"a": ["z", "x"], "b": ["w", "w"], "c": [1.0, 1.0]}),
+                  notes=notes)
+    assert notes == ["2 columns have levels not seen in training (those rows get zeros in "
+                     "the column's one-hot group): a (1 row(s): 'z'), b (2 row(s): 'w')"]
+
+
 def test_preprocessor_round_trips_through_a_dict():
     frame = raw_table()
     frame.loc[1, "size"] = np.nan

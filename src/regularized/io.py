@@ -161,6 +161,48 @@ def _row_list(mask, index=None, limit=5):
     return shown + (", …" if labels.size > limit else "")
 
 
+# Per-column notes of one kind become one line when several columns share it (a table of
+# words can have hundreds of constant columns): the line for one column, the line for
+# several ({count} and the {names} list) and how the list names each column. Fields: the
+# column's {name} and those its event gives.
+_NOTE_FORMS = {
+    "constant": ("dropped column {name!r}: constant ({value})",
+                 "dropped {count} constant columns: {names}", "{name}"),
+    "all missing": ("dropped column {name!r}: all values missing",
+                    "dropped {count} columns with every value missing: {names}", "{name}"),
+    "imputed": ("column {name!r}: {missing} missing value(s) imputed with {fill}",
+                "imputed the missing values of {count} columns: {names}",
+                "{name} ({missing}, with {fill})"),
+    "unseen levels": ("column {name!r}: {rows} row(s) with levels not seen in training "
+                      "({levels}) get zeros in every {name}=… column",
+                      "{count} columns have levels not seen in training (those rows get "
+                      "zeros in the column's one-hot group): {names}",
+                      "{name} ({rows} row(s): {levels})"),
+}
+# How many columns a grouped note names before "… (N in all)".
+NOTE_NAMES_SHOWN = 8
+
+
+def _grouped_notes(events):
+    """The notes of ``(kind, column name, fields)`` events, one per kind in order of first
+    appearance: the column's own line, or one line naming every column of that kind."""
+    by_kind = {}
+    for kind, name, fields in events:
+        by_kind.setdefault(kind, []).append(dict(fields, name=name))
+    notes = []
+    for kind, items in by_kind.items():
+        one, several, item = _NOTE_FORMS[kind]
+        if len(items) == 1:
+            notes.append(one.format(**items[0]))
+            continue
+        names = [item.format(**fields) for fields in items]
+        shown = ", ".join(names[:NOTE_NAMES_SHOWN])
+        if len(names) > NOTE_NAMES_SHOWN:
+            shown += f", … ({len(names)} in all)"
+        notes.append(several.format(count=len(items), names=shown))
+    return notes
+
+
 # ---------------------------------------------------------------------------------------
 # preprocessing
 # ---------------------------------------------------------------------------------------
@@ -197,7 +239,7 @@ class Preprocessor:
         if frame.shape[1] == 0:
             raise ValueError("there are no feature columns")
         self.columns_ = []
-        self.notes_ = []
+        events = []                 # (kind, column, fields) of each note, grouped below
         for name in frame.columns:
             s = frame[name]
             spec = {"name": str(name), "kind": None, "dropped": None, "fill": None,
@@ -216,8 +258,10 @@ class Preprocessor:
                 present = values[~np.isnan(values)]
                 if present.size == 0:
                     spec["dropped"] = "all values missing"
+                    events.append(("all missing", name, {}))
                 elif np.all(present == present[0]):
                     spec["dropped"] = f"constant ({present[0]:g})"
+                    events.append(("constant", name, {"value": f"{present[0]:g}"}))
                 else:
                     if n_missing:
                         self._check_impute(name, missing, frame.index)
@@ -226,17 +270,18 @@ class Preprocessor:
                                      else np.median(present))
                         spec["fill"] = fill
                         if n_missing:
-                            self.notes_.append(f"column {name!r}: {n_missing} missing "
-                                               f"value(s) imputed with the {self.impute} "
-                                               f"{fill:g}")
+                            events.append(("imputed", name, {
+                                "missing": n_missing, "fill": f"the {self.impute} {fill:g}"}))
             else:
                 spec["kind"] = "categorical"
                 text = _as_text(s, missing)
                 levels = sorted(set(text[~missing.to_numpy()]))
                 if len(levels) == 0:
                     spec["dropped"] = "all values missing"
+                    events.append(("all missing", name, {}))
                 elif len(levels) == 1:
                     spec["dropped"] = f"constant ({levels[0]!r})"
+                    events.append(("constant", name, {"value": repr(levels[0])}))
                 elif len(levels) > MAX_CATEGORIES:
                     raise ValueError(f"column {name!r} has {len(levels)} distinct text values "
                                      "(an identifier or free text?); leave it out (--drop)")
@@ -250,12 +295,11 @@ class Preprocessor:
                         fill = sorted(top)[0]
                         spec["fill"] = fill
                         if n_missing:
-                            self.notes_.append(f"column {name!r}: {n_missing} missing "
-                                               "value(s) imputed with its most frequent "
-                                               f"level {fill!r}")
-            if spec["dropped"]:
-                self.notes_.append(f"dropped column {name!r}: {spec['dropped']}")
+                            events.append(("imputed", name, {
+                                "missing": n_missing,
+                                "fill": f"its most frequent level {fill!r}"}))
             self.columns_.append(spec)
+        self.notes_ = _grouped_notes(events)
         self.feature_names_ = self._feature_names()
         if not self.feature_names_:
             raise ValueError("no usable feature columns left (every column is constant or "
@@ -300,6 +344,7 @@ class Preprocessor:
                              + ", ".join(repr(c) for c in absent))
         n = frame.shape[0]
         blocks = []
+        events = []
         for spec in self.columns_:
             if spec["dropped"]:
                 continue
@@ -344,14 +389,15 @@ class Preprocessor:
                 onehot = np.zeros((n, len(levels)))
                 seen = codes >= 0
                 onehot[np.flatnonzero(seen), codes[seen]] = 1.0
-                if not seen.all() and notes is not None:
+                if not seen.all():
                     unseen = sorted(set(text[~seen]))
                     shown = ", ".join(repr(u) for u in unseen[:5]) + (
                         ", …" if len(unseen) > 5 else "")
-                    notes.append(f"column {name!r}: {int((~seen).sum())} row(s) with levels "
-                                 f"not seen in training ({shown}) get zeros in every "
-                                 f"{name}=… column")
+                    events.append(("unseen levels", name,
+                                   {"rows": int((~seen).sum()), "levels": shown}))
                 blocks.append(onehot)
+        if notes is not None:
+            notes.extend(_grouped_notes(events))
         return np.hstack(blocks) if blocks else np.empty((n, 0))
 
     def fit_transform(self, frame):
