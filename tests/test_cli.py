@@ -173,6 +173,45 @@ def test_console_script_when_installed():
 
 
 # ---------------------------------------------------------------------------------------
+# untidy tables as users have them
+# ---------------------------------------------------------------------------------------
+def linear_table(n=300, p=3, seed=0):
+    """A small regression table: columns x0…x{p-1} and y = x0 − x1 + noise."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({f"x{j}": rng.normal(size=n).round(3) for j in range(p)})
+    frame["y"] = (frame.x0 - frame.x1 + 0.3 * rng.normal(size=n)).round(3)
+    return frame
+
+
+def fit_summary(tmp_path, frame, *options, name="data.csv"):
+    """``regularized fit`` on ``frame`` written as CSV: (exit status, stdout, stderr)."""
+    file = tmp_path / name
+    frame.to_csv(file, index=False)
+    return run_here("fit", file, "--target", "y", "--n-alphas", "5", "--cv", "3",
+                    "--out", tmp_path / "out", "-q", *options)
+
+
+def test_stray_tokens_in_a_numeric_column_and_the_target_read_as_missing(tmp_path):
+    frame = linear_table().astype({"x0": object, "y": object})
+    frame.loc[7, "x0"] = "?"
+    frame.loc[[4, 9], "y"] = "?"
+    status, out, err = fit_summary(tmp_path, frame)
+    assert_one_line_error(status, out, err, "column 'x0' has 1 missing value(s) (rows 8; "
+                          "1 non-numeric value ('?') read as missing); fill or drop them")
+    status, out, err = fit_summary(tmp_path, frame, "--impute", "mean")
+    assert status == 0, err
+    assert "family      gaussian (inferred: the target is numeric" in out
+    assert "of 3 features" in out
+    assert "  note: target 'y': 2 non-numeric values ('?') read as missing\n" in out
+    assert "  note: dropped 2 row(s) with a missing target 'y' (rows 5, 10)\n" in out
+    assert "  note: column 'x0': 1 non-numeric value ('?') read as missing\n" in out
+    frame["y"] = np.where(np.arange(300) % 2, "yes", "no")
+    status, out, err = fit_summary(tmp_path, frame, "--impute", "mean", "--family", "gaussian")
+    assert_one_line_error(status, out, err, "family 'gaussian' needs a numeric target; 'y' "
+                          "holds 300 non-numeric values ('no', 'yes')")
+
+
+# ---------------------------------------------------------------------------------------
 # bad input: one line on stderr, non-zero exit, never a traceback
 # ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")

@@ -82,6 +82,62 @@ def test_numeric_column_with_text_at_predict_time_is_a_clear_error():
         pre.transform(raw_table().drop(columns=["color"]))
 
 
+def _mostly_numbers(n=300, tokens=(("?", 7),), seed=0):
+    """A column of ``n`` numbers written as text (as read from a CSV) with a few stray
+    tokens: ``tokens`` gives (token, row)."""
+    values = np.random.default_rng(seed).normal(size=n).round(3).astype(str).astype(object)
+    for token, row in tokens:
+        values[row] = token
+    return values
+
+
+def test_a_numeric_column_with_a_few_stray_tokens_stays_numeric():
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"x0": _mostly_numbers(), "x1": rng.normal(size=300)})
+    with pytest.raises(ValueError, match=r"^column 'x0' has 1 missing value\(s\) \(rows 8; "
+                       r"1 non-numeric value \('\?'\) read as missing\); fill or drop"):
+        rio.Preprocessor().fit(frame)
+    pre = rio.Preprocessor(impute="median").fit(frame)
+    assert pre.feature_names_ == ["x0", "x1"]                # not 300 dummy columns
+    fill = np.median(np.delete(frame["x0"].to_numpy(), 7).astype(float))
+    assert pre.notes_ == ["column 'x0': 1 non-numeric value ('?') read as missing",
+                          f"column 'x0': 1 missing value(s) imputed with the median {fill:g}"]
+    X = pre.transform(frame)
+    assert X.shape == (300, 2) and X[7, 0] == fill and X[8, 0] == float(frame["x0"][8])
+    # predict time (and through a model file): tokens read as missing again, with a note
+    copy = rio.Preprocessor.from_dict(json.loads(json.dumps(pre.to_dict())))
+    later = pd.DataFrame({"x0": ["n/a", "1.5", "-"], "x1": [0.0, 0.0, 0.0]})
+    notes = []
+    np.testing.assert_array_equal(copy.transform(later, notes=notes)[:, 0], [fill, 1.5, fill])
+    assert notes == ["column 'x0': 2 non-numeric values ('n/a', '-') read as missing"]
+    # several columns with tokens: one note; up to 3 distinct tokens shown
+    frame["x2"] = _mostly_numbers(tokens=[("?", 0), ("n/a", 1), ("-", 2), ("x", 3)])
+    pre = rio.Preprocessor(impute="mean").fit(frame)
+    assert pre.notes_[0] == ("read non-numeric values as missing in 2 mostly-numeric "
+                             "columns: x0 (1 non-numeric value ('?')), x2 (4 non-numeric "
+                             "values ('?', 'n/a', '-', …))")
+    # text that is not mostly numbers stays categorical (here 75% numbers)
+    codes = pd.DataFrame({"code": ["1", "2", "x", "2"] * 5, "v": np.arange(20.0)})
+    assert rio.Preprocessor().fit(codes).feature_names_[:3] == ["code=1", "code=2", "code=x"]
+
+
+def test_a_mostly_numeric_target_drops_its_stray_rows_and_is_gaussian():
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
+    frame["y"] = _mostly_numbers(tokens=[("?", 4), ("?", 9)])
+    prepared = rio.prepare_table(frame, "y")
+    assert prepared.family == "gaussian" and prepared.family_reason == "the target is numeric"
+    assert prepared.notes == ["target 'y': 2 non-numeric values ('?') read as missing",
+                              "dropped 2 row(s) with a missing target 'y' (rows 5, 10)"]
+    assert prepared.X.shape == (298, 2) and prepared.y.dtype == np.float64
+    assert frame["y"][4] == "?"                                 # the caller's frame unchanged
+    # a text target that is not mostly numbers: the error names its non-numeric values
+    frame["y"] = ["yes", "no", "4"] * 100
+    with pytest.raises(ValueError, match=r"family 'gaussian' needs a numeric target; 'y' "
+                       r"holds 200 non-numeric values \('yes', 'no'\)$"):
+        rio.prepare_table(frame, "y", family="gaussian")
+
+
 def test_levels_compare_as_text_so_numbers_and_strings_match():
     train = pd.DataFrame({"code": ["1", "2", "x", "2"], "v": [1.0, 2.0, 3.0, 4.0]})
     pre = rio.Preprocessor().fit(train)

@@ -4,7 +4,8 @@
 - :class:`Preprocessor` turns a raw table into the numeric design the estimators take, and
   does it the same way at prediction time: numeric columns as they are, categorical (text,
   boolean, pandas category) columns one-hot encoded on the levels seen in training (an
-  unseen level gives zeros in every column of its group, with a note), constant columns
+  unseen level gives zeros in every column of its group, with a note), text columns of
+  mostly numbers numeric (the stray tokens read as missing, with a note), constant columns
   dropped (with a note), missing values an error unless ``impute="mean"``/``"median"``
   (numeric columns; categorical ones take their most frequent level).
 - :func:`fit_table` fits a cross-validated model on a table: the family follows from the
@@ -55,6 +56,12 @@ PENALTIES = ("l1", "l2", "elasticnet")
 IMPUTE = (None, "mean", "median")
 # A categorical column with more levels than this is refused (an identifier or free text).
 MAX_CATEGORIES = 1000
+# A text column whose non-missing values parse as numbers at least this often is numeric:
+# the other values are stray tokens ('?', 'n/a', '-') standing for missing values.
+MOSTLY_NUMERIC = 0.9
+# What pandas.api.types.infer_dtype calls a column that may hold numbers written as text.
+_NUMBER_LIKE = {"string", "mixed", "mixed-integer", "mixed-integer-float", "integer",
+                "floating", "decimal"}
 # Classification grids stop at alpha_max·1e-2 by default: below that, separable data
 # sends coefficients to infinity and the path spends its time proving it.
 CLASSIFICATION_ALPHA_MIN_RATIO = 1e-2
@@ -166,6 +173,9 @@ def _row_list(mask, index=None, limit=5):
 # several ({count} and the {names} list) and how the list names each column. Fields: the
 # column's {name} and those its event gives.
 _NOTE_FORMS = {
+    "non-numeric": ("column {name!r}: {tokens} read as missing",
+                    "read non-numeric values as missing in {count} mostly-numeric columns: "
+                    "{names}", "{name} ({tokens})"),
     "constant": ("dropped column {name!r}: constant ({value})",
                  "dropped {count} constant columns: {names}", "{name}"),
     "all missing": ("dropped column {name!r}: all values missing",
@@ -212,7 +222,9 @@ class Preprocessor:
     Fitted on the training table's feature columns, it records for each column its kind
     (``"numeric"`` or ``"categorical"``: text, boolean and pandas category columns), the
     levels of a categorical column (compared as strings), the value that fills its missing
-    entries (with ``impute``) and whether it was dropped as constant.
+    entries (with ``impute``) and whether it was dropped as constant. A text column whose
+    values are mostly numbers (:data:`MOSTLY_NUMERIC`) is numeric, its stray non-numeric
+    tokens ('?', 'n/a') read as missing values, at fit and at predict time.
 
     Parameters
     ----------
@@ -222,7 +234,8 @@ class Preprocessor:
     Attributes (after ``fit``)
     --------------------------
     columns_ : list of dicts, one per input column: ``name``, ``kind``, ``dropped`` (None or
-        the reason), ``fill`` (None or the imputed value), ``levels`` (categorical).
+        the reason), ``fill`` (None or the imputed value), ``levels`` (categorical),
+        ``text_as_missing`` (numeric: whether non-numeric tokens read as missing).
     feature_names_ : names of the design's columns: a numeric column's name, or
         ``"column=level"`` for a one-hot column.
     notes_ : what fitting did that the user should know (dropped columns, imputations).
@@ -233,72 +246,13 @@ class Preprocessor:
 
     # -- fitting -----------------------------------------------------------------------
     def fit(self, frame):
-        pd = _pandas()
         if self.impute not in IMPUTE:
             raise ValueError(f"impute must be None, 'mean' or 'median', got {self.impute!r}")
         if frame.shape[1] == 0:
             raise ValueError("there are no feature columns")
-        self.columns_ = []
         events = []                 # (kind, column, fields) of each note, grouped below
-        for name in frame.columns:
-            s = frame[name]
-            spec = {"name": str(name), "kind": None, "dropped": None, "fill": None,
-                    "levels": None}
-            missing = s.isna()
-            n_missing = int(missing.sum())
-            if pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_timedelta64_dtype(s):
-                raise ValueError(f"column {name!r} holds dates or times; convert it to "
-                                 "numbers or leave it out (--drop)")
-            if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-                spec["kind"] = "numeric"
-                values = s.to_numpy(dtype=np.float64, na_value=np.nan)
-                if np.isinf(values).any():
-                    raise ValueError(f"column {name!r} has infinite values (rows "
-                                     f"{_row_list(np.isinf(values), frame.index)})")
-                present = values[~np.isnan(values)]
-                if present.size == 0:
-                    spec["dropped"] = "all values missing"
-                    events.append(("all missing", name, {}))
-                elif np.all(present == present[0]):
-                    spec["dropped"] = f"constant ({present[0]:g})"
-                    events.append(("constant", name, {"value": f"{present[0]:g}"}))
-                else:
-                    if n_missing:
-                        self._check_impute(name, missing, frame.index)
-                    if self.impute is not None:     # also fills missing values met later
-                        fill = float(np.mean(present) if self.impute == "mean"
-                                     else np.median(present))
-                        spec["fill"] = fill
-                        if n_missing:
-                            events.append(("imputed", name, {
-                                "missing": n_missing, "fill": f"the {self.impute} {fill:g}"}))
-            else:
-                spec["kind"] = "categorical"
-                text = _as_text(s, missing)
-                levels = sorted(set(text[~missing.to_numpy()]))
-                if len(levels) == 0:
-                    spec["dropped"] = "all values missing"
-                    events.append(("all missing", name, {}))
-                elif len(levels) == 1:
-                    spec["dropped"] = f"constant ({levels[0]!r})"
-                    events.append(("constant", name, {"value": repr(levels[0])}))
-                elif len(levels) > MAX_CATEGORIES:
-                    raise ValueError(f"column {name!r} has {len(levels)} distinct text values "
-                                     "(an identifier or free text?); leave it out (--drop)")
-                else:
-                    spec["levels"] = levels
-                    if n_missing:
-                        self._check_impute(name, missing, frame.index)
-                    if self.impute is not None:
-                        counts = pd.Series(text[~missing.to_numpy()]).value_counts()
-                        top = counts[counts == counts.max()].index
-                        fill = sorted(top)[0]
-                        spec["fill"] = fill
-                        if n_missing:
-                            events.append(("imputed", name, {
-                                "missing": n_missing,
-                                "fill": f"its most frequent level {fill!r}"}))
-            self.columns_.append(spec)
+        self.columns_ = [self._fit_column(frame[name], name, frame.index, events)
+                         for name in frame.columns]
         self.notes_ = _grouped_notes(events)
         self.feature_names_ = self._feature_names()
         if not self.feature_names_:
@@ -306,11 +260,87 @@ class Preprocessor:
                              "empty)")
         return self
 
-    def _check_impute(self, name, missing, index):
+    def _fit_column(self, s, name, index, events):
+        """The record of one column (see ``columns_``); its notes go to ``events``."""
+        pd = _pandas()
+        spec = {"name": str(name), "kind": None, "dropped": None, "fill": None,
+                "levels": None, "text_as_missing": False}
+        if pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_timedelta64_dtype(s):
+            raise ValueError(f"column {name!r} holds dates or times; convert it to "
+                             "numbers or leave it out (--drop)")
+        missing = s.isna().to_numpy()
+        numbers = _as_numbers(s)
+        if numbers is None:
+            spec["kind"] = "categorical"
+            self._fit_categorical(spec, name, s, missing, index, events)
+            return spec
+        spec["kind"] = "numeric"
+        values, stray = numbers
+        stray_note = None
+        if stray.any():
+            spec["text_as_missing"] = True
+            tokens = _non_numeric_summary(s, stray)
+            stray_note = f"{tokens} read as missing"
+            events.append(("non-numeric", name, {"tokens": tokens}))
+            missing = missing | stray
+        if np.isinf(values).any():
+            raise ValueError(f"column {name!r} has infinite values (rows "
+                             f"{_row_list(np.isinf(values), index)})")
+        present = values[~missing]
+        n_missing = int(missing.sum())
+        if present.size == 0:
+            spec["dropped"] = "all values missing"
+            events.append(("all missing", name, {}))
+        elif np.all(present == present[0]):
+            spec["dropped"] = f"constant ({present[0]:g})"
+            events.append(("constant", name, {"value": f"{present[0]:g}"}))
+        else:
+            if n_missing:
+                self._check_impute(name, missing, index, stray_note)
+            if self.impute is not None:             # also fills missing values met later
+                fill = float(np.mean(present) if self.impute == "mean"
+                             else np.median(present))
+                spec["fill"] = fill
+                if n_missing:
+                    events.append(("imputed", name, {"missing": n_missing,
+                                                     "fill": f"the {self.impute} {fill:g}"}))
+        return spec
+
+    def _fit_categorical(self, spec, name, s, missing, index, events):
+        pd = _pandas()
+        text = _as_text(s, missing)
+        levels = sorted(set(text[~missing]))
+        n_missing = int(missing.sum())
+        if len(levels) == 0:
+            spec["dropped"] = "all values missing"
+            events.append(("all missing", name, {}))
+        elif len(levels) == 1:
+            spec["dropped"] = f"constant ({levels[0]!r})"
+            events.append(("constant", name, {"value": repr(levels[0])}))
+        elif len(levels) > MAX_CATEGORIES:
+            raise ValueError(f"column {name!r} has {len(levels)} distinct text values "
+                             "(an identifier or free text?); leave it out (--drop)")
+        else:
+            spec["levels"] = levels
+            if n_missing:
+                self._check_impute(name, missing, index)
+            if self.impute is not None:
+                counts = pd.Series(text[~missing]).value_counts()
+                top = counts[counts == counts.max()].index
+                fill = sorted(top)[0]
+                spec["fill"] = fill
+                if n_missing:
+                    events.append(("imputed", name, {
+                        "missing": n_missing, "fill": f"its most frequent level {fill!r}"}))
+
+    def _check_impute(self, name, missing, index, stray_note=None):
+        """Missing values are an error without imputation; ``stray_note`` says which of
+        them were non-numeric tokens."""
         if self.impute is None:
+            why = f"; {stray_note}" if stray_note else ""
             raise ValueError(
                 f"column {name!r} has {int(missing.sum())} missing value(s) (rows "
-                f"{_row_list(missing, index)}); fill or drop them, or impute them with "
+                f"{_row_list(missing, index)}{why}); fill or drop them, or impute them with "
                 "--impute mean|median (impute='mean'|'median' in Python)")
 
     def _feature_names(self):
@@ -334,7 +364,8 @@ class Preprocessor:
         """The (n, n_features) float64 design of ``frame``.
 
         ``frame`` must have every input column that was not dropped (others are ignored).
-        ``notes``, a list, collects one line per column with levels unseen in training.
+        ``notes``, a list, collects the notes on columns with levels unseen in training and
+        on non-numeric values read as missing (in columns where training did so too).
         """
         _check_fitted(self)
         pd = _pandas()
@@ -358,7 +389,11 @@ class Preprocessor:
                     converted = pd.to_numeric(s, errors="coerce")
                     values = converted.to_numpy(dtype=np.float64, na_value=np.nan)
                     bad = np.isnan(values) & ~missing
-                    if bad.any():
+                    if bad.any() and spec.get("text_as_missing"):
+                        events.append(("non-numeric", name,
+                                       {"tokens": _non_numeric_summary(s, bad)}))
+                        missing = missing | bad
+                    elif bad.any():
                         first = s[bad].iloc[0]
                         raise ValueError(f"column {name!r} must be numeric, but rows "
                                          f"{_row_list(bad, frame.index)} hold text such as "
@@ -417,7 +452,8 @@ class Preprocessor:
             columns = []
             for c in data["columns"]:
                 spec = {"name": str(c["name"]), "kind": c["kind"], "dropped": c["dropped"],
-                        "fill": c["fill"], "levels": c["levels"]}
+                        "fill": c["fill"], "levels": c["levels"],
+                        "text_as_missing": bool(c.get("text_as_missing", False))}
                 if spec["kind"] not in ("numeric", "categorical"):
                     raise ValueError(f"unknown column kind {spec['kind']!r}")
                 if spec["kind"] == "categorical" and not spec["dropped"]:
@@ -462,6 +498,48 @@ def _text(value):
     return str(value)
 
 
+def _is_number_dtype(s):
+    pd = _pandas()
+    return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+
+
+def _as_numbers(s):
+    """``(values, stray)`` when the column ``s`` holds numbers, else None (text).
+
+    A numeric column holds numbers (a boolean or category one does not); a text column does
+    when at least ``MOSTLY_NUMERIC`` of its non-missing values parse as numbers
+    (``pd.to_numeric``). ``values`` are float64, NaN where a value is missing or is one of
+    the other, stray tokens; ``stray`` marks those tokens.
+    """
+    pd = _pandas()
+    if _is_number_dtype(s):
+        return s.to_numpy(dtype=np.float64, na_value=np.nan), np.zeros(len(s), dtype=bool)
+    if pd.api.types.is_bool_dtype(s) or isinstance(s.dtype, pd.CategoricalDtype) \
+            or pd.api.types.infer_dtype(s, skipna=True) not in _NUMBER_LIKE:
+        return None
+    present = s.notna().to_numpy()
+    try:
+        values = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64,
+                                                              na_value=np.nan)
+    except (TypeError, ValueError):         # values that are neither numbers nor text
+        return None
+    stray = present & np.isnan(values)
+    n_present = int(present.sum())
+    if n_present == 0 or n_present - int(stray.sum()) < MOSTLY_NUMERIC * n_present:
+        return None
+    return values, stray
+
+
+def _non_numeric_summary(s, stray, limit=3):
+    """``"2 non-numeric values ('?', 'n/a')"``: how many of ``s`` ``stray`` marks, and up
+    to ``limit`` of the distinct ones."""
+    tokens = list(dict.fromkeys(str(v) for v in s.to_numpy(dtype=object)[stray]))
+    shown = ", ".join(repr(t) for t in tokens[:limit]) + (", …" if len(tokens) > limit
+                                                          else "")
+    count = int(np.count_nonzero(stray))
+    return f"{count} non-numeric value{'' if count == 1 else 's'} ({shown})"
+
+
 # ---------------------------------------------------------------------------------------
 # family and target
 # ---------------------------------------------------------------------------------------
@@ -489,10 +567,14 @@ def infer_family(y):
 def _target_array(y, family, target):
     pd = _pandas()
     if family in ("gaussian", "poisson"):
-        if not pd.api.types.is_numeric_dtype(y) or pd.api.types.is_bool_dtype(y):
-            example = y.dropna().iloc[0] if y.notna().any() else None
+        if not _is_number_dtype(y):
+            if pd.api.types.is_bool_dtype(y):
+                holds = "true/false values"
+            else:
+                stray = (y.notna() & pd.to_numeric(y, errors="coerce").isna()).to_numpy()
+                holds = _non_numeric_summary(y, stray)
             raise ValueError(f"family {family!r} needs a numeric target; {target!r} holds "
-                             f"values like {example!r}")
+                             f"{holds}")
         values = y.to_numpy(dtype=np.float64)
         if np.isinf(values).any():
             raise ValueError(f"the target {target!r} has infinite values")
@@ -529,8 +611,9 @@ class Prepared:
 def prepare_table(frame, target, *, family=None, impute=None, drop=()):
     """Split a raw table into the design ``X`` and target ``y``, fitting the preprocessing.
 
-    Rows with a missing target are dropped (with a note); the family is inferred from the
-    target when not given; ``drop`` names columns to leave out.
+    Rows with a missing target are dropped (with a note); a target of text that is mostly
+    numbers (see :data:`MOSTLY_NUMERIC`) is read as numbers, its other values as missing. The
+    family is inferred from the target when not given; ``drop`` names columns to leave out.
     """
     if target is None:
         raise ValueError("name the target column (--target COL)")
@@ -546,6 +629,14 @@ def prepare_table(frame, target, *, family=None, impute=None, drop=()):
     if family is not None and family not in FAMILIES:
         raise ValueError(f"family must be one of {', '.join(FAMILIES)}; got {family!r}")
     notes = []
+    numbers = None if _is_number_dtype(frame[target]) else _as_numbers(frame[target])
+    if numbers is not None:                 # a target of numbers written as text
+        values, stray = numbers
+        if stray.any():
+            notes.append(f"target {target!r}: {_non_numeric_summary(frame[target], stray)} "
+                         "read as missing")
+        frame = frame.copy(deep=False)      # the caller's frame keeps its column
+        frame[target] = values
     missing = frame[target].isna().to_numpy()
     if missing.all():
         raise ValueError(f"every value of the target {target!r} is missing")
