@@ -241,6 +241,10 @@ def model_files(tmp_path_factory):
     holes = rio.read_table(HOUSES)
     holes.loc[2, "area"] = np.nan
     holes.to_csv(folder / "holes.csv", index=False)
+    dates = pd.DataFrame({"when": pd.date_range("2021-03-23", periods=40, freq="5h"),
+                          "v": np.arange(40.0), "y": np.arange(40.0) % 7})
+    dates.to_parquet(folder / "dates.parquet")
+    dates.to_csv(folder / "dates.csv", index=False)         # dates as text, e.g. 2021-03-23
     (folder / "empty.csv").write_text("")
     (folder / "data.xlsx").write_text("x")
     (folder / "a_file").write_text("x")
@@ -266,6 +270,12 @@ ERRORS = {
     "unknown option": (["fit", CHURN, "--target", "churned", "--frobnicate"],
                        "unrecognized arguments"),
     "bad family": (["fit", CHURN, "--target", "churned", "--family", "gamma"], "invalid choice"),
+    "dates as text": (["fit", "{d}/dates.csv", "--target", "y"],
+                      "column 'when' holds dates or times; convert it to numbers or leave it "
+                      "out (--drop)"),
+    "dates in parquet": (["fit", "{d}/dates.parquet", "--target", "y"],
+                         "column 'when' holds dates or times; convert it to numbers or leave "
+                         "it out (--drop)"),
     "no command": ([], "give a command"),
     "no data": (["fit", "--target", "x"], "give a data file"),
     "data and dataset": (["report", HOUSES, "--dataset", "diabetes"], "not both"),

@@ -138,6 +138,39 @@ def test_a_mostly_numeric_target_drops_its_stray_rows_and_is_gaussian():
         rio.prepare_table(frame, "y", family="gaussian")
 
 
+@pytest.mark.parametrize("when", [
+    ["2021-03-23", "2021-03-24", None, "2021-04-01"],
+    ["2021-03-23 10:00", "2021-03-23 11:30", "2021-03-24 09:15", "2021-03-25 18:00"],
+    ["2021-03-23", "2021-03-23 10:00", "2021-03-24", "2021-03-25 18:00"],   # ISO, mixed
+    ["23/03/2021", "24/03/2021", "01/04/2021", "02/04/2021"],               # day first
+    ["3/23/21", "3/24/21", "4/1/21", "4/2/21"],
+    ["10:00", "11:30", "09:15", "18:00"],
+])
+def test_dates_written_as_text_are_refused_like_datetime_columns(when, tmp_path):
+    frame = pd.DataFrame({"when": when, "v": [1.0, 2.0, 3.0, 5.0]})
+    message = r"^column 'when' holds dates or times; convert it to numbers or leave it out"
+    with pytest.raises(ValueError, match=message):
+        rio.Preprocessor(impute="mean").fit(frame)
+    # the same message as for real date columns from Parquet (timestamps and date32)
+    frame["when"] = pd.to_datetime(frame["when"], format="mixed", dayfirst="/" in when[0])
+    with pytest.raises(ValueError, match=message):
+        rio.Preprocessor(impute="mean").fit(frame)
+    frame["when"] = frame["when"].dt.date
+    frame.to_parquet(tmp_path / "dates.parquet")
+    with pytest.raises(ValueError, match=message):
+        rio.Preprocessor(impute="mean").fit(rio.read_table(tmp_path / "dates.parquet"))
+
+
+@pytest.mark.parametrize("values", [
+    ["May", "June", "May", "July"], ["Q1", "Q2", "Q3", "Q1"], ["red", "blue", "red", "2021"],
+    ["2021-03-23", "soon", "2021-03-24", "2021-03-25"], ["A1", "B2", "C3", "A1"],
+    ["1st", "2nd", "3rd", "1st"], ["12/05", "13/05", "12/05", "14/05"],
+])
+def test_ordinary_categories_are_not_taken_for_dates(values):
+    frame = pd.DataFrame({"c": values, "v": [1.0, 2.0, 3.0, 5.0]})
+    assert rio.Preprocessor().fit(frame).columns_[0]["kind"] == "categorical"
+
+
 def test_levels_compare_as_text_so_numbers_and_strings_match():
     train = pd.DataFrame({"code": ["1", "2", "x", "2"], "v": [1.0, 2.0, 3.0, 4.0]})
     pre = rio.Preprocessor().fit(train)

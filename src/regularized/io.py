@@ -36,6 +36,7 @@ import json
 import math
 import numbers
 import os
+import warnings
 import zipfile
 
 import numpy as np
@@ -265,11 +266,11 @@ class Preprocessor:
         pd = _pandas()
         spec = {"name": str(name), "kind": None, "dropped": None, "fill": None,
                 "levels": None, "text_as_missing": False}
-        if pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_timedelta64_dtype(s):
-            raise ValueError(f"column {name!r} holds dates or times; convert it to "
-                             "numbers or leave it out (--drop)")
         missing = s.isna().to_numpy()
         numbers = _as_numbers(s)
+        if numbers is None and _holds_dates(s):
+            raise ValueError(f"column {name!r} holds dates or times; convert it to "
+                             "numbers or leave it out (--drop)")
         if numbers is None:
             spec["kind"] = "categorical"
             self._fit_categorical(spec, name, s, missing, index, events)
@@ -528,6 +529,57 @@ def _as_numbers(s):
     if n_present == 0 or n_present - int(stray.sum()) < MOSTLY_NUMERIC * n_present:
         return None
     return values, stray
+
+
+# What pandas.api.types.infer_dtype calls a column of date or time objects.
+_DATE_LIKE = {"datetime64", "datetime", "date", "time", "timedelta64", "timedelta", "period"}
+# Formats that pandas' guess does not recognise: times of day, two-digit years.
+_UNGUESSED_DATE_FORMATS = ("%H:%M", "%H:%M:%S", "%m/%d/%y", "%d/%m/%y", "%d.%m.%y",
+                           "%m/%d/%y %H:%M", "%d/%m/%y %H:%M")
+
+
+def _holds_dates(s):
+    """Whether the column ``s`` holds dates or times: a datetime column, date or time
+    objects (Parquet's date32), or text whose every non-missing value is a date or time in
+    one format (``2021-03-23``, ``23/03/2021 10:00``, ``10:30``…). Text formats must give
+    a year and a month, or an hour and minutes, so that "May" or "Q1" stay categories."""
+    pd = _pandas()
+    if pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_timedelta64_dtype(s):
+        return True
+    if pd.api.types.is_bool_dtype(s) or isinstance(s.dtype, pd.CategoricalDtype) \
+            or pd.api.types.is_numeric_dtype(s):
+        return False
+    kind = pd.api.types.infer_dtype(s, skipna=True)
+    if kind in _DATE_LIKE:
+        return True
+    if kind != "string":
+        return False
+    values = pd.Series(pd.unique(s.dropna().to_numpy(dtype=object)), dtype=object)
+    if values.empty:
+        return False
+    first = values.iloc[0].strip()
+    with warnings.catch_warnings():             # pandas' warnings on guessed formats
+        warnings.simplefilter("ignore")
+        formats = {_guess_datetime_format(first), _guess_datetime_format(first,
+                                                                         dayfirst=True)}
+        formats = [f for f in formats if f and (
+            ("%Y" in f or "%y" in f) and ("%m" in f or "%b" in f or "%B" in f)
+            or ("%H" in f and "%M" in f))] or list(_UNGUESSED_DATE_FORMATS)
+        if any(f.startswith("%Y-%m-%d") for f in formats):
+            formats.append("ISO8601")           # dates with and without a time of day
+        for fmt in formats:
+            parsed = pd.to_datetime(values.str.strip(), format=fmt, errors="coerce")
+            if parsed.notna().all():
+                return True
+    return False
+
+
+def _guess_datetime_format(text, dayfirst=False):
+    try:
+        from pandas.tseries.api import guess_datetime_format
+    except ImportError:                                           # pragma: no cover
+        from pandas._libs.tslibs.parsing import guess_datetime_format   # pandas < 2.2
+    return guess_datetime_format(text, dayfirst=dayfirst)
 
 
 def _non_numeric_summary(s, stray, limit=3):
@@ -832,8 +884,6 @@ def fit_prepared(prepared, *, penalty="l1", l1_ratio=None, cv=5, selection="min"
                  standardize=True, n_alphas=100, alpha_min_ratio=None, random_state=0,
                  tol=None):
     """Fit the cross-validated estimator for ``prepared`` (see :func:`fit_table`)."""
-    import warnings
-
     ratio = penalty_l1_ratio(penalty, l1_ratio)
     if selection not in ("min", "1se"):
         raise ValueError(f"selection must be 'min' or '1se', got {selection!r}")
