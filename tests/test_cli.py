@@ -211,6 +211,20 @@ def test_stray_tokens_in_a_numeric_column_and_the_target_read_as_missing(tmp_pat
                           "holds 300 non-numeric values ('no', 'yes')")
 
 
+def test_a_saved_index_column_is_dropped_and_an_id_column_flagged(tmp_path):
+    frame = linear_table()
+    frame.insert(0, "id", np.arange(1, 301))
+    frame.to_csv(tmp_path / "indexed.csv")                       # with pandas' index
+    status, out, err = run_here("fit", tmp_path / "indexed.csv", "--target", "y", "--n-alphas",
+                                "5", "--cv", "3", "--out", tmp_path, "-q")
+    assert status == 0, err
+    assert "of 4 features" in out                                # id, x0, x1, x2
+    assert ("  note: dropped column 'Unnamed: 0': it holds the row numbers (an index saved "
+            "with the data)\n") in out
+    assert ("  note: column 'id' holds the row numbers (1, 2, …, 300); if it is an "
+            "identifier, leave it out (--drop id)\n") in out
+
+
 # ---------------------------------------------------------------------------------------
 # bad input: one line on stderr, non-zero exit, never a traceback
 # ---------------------------------------------------------------------------------------

@@ -171,6 +171,31 @@ def test_ordinary_categories_are_not_taken_for_dates(values):
     assert rio.Preprocessor().fit(frame).columns_[0]["kind"] == "categorical"
 
 
+def test_row_number_columns_are_dropped_when_unnamed_and_flagged_otherwise(tmp_path):
+    rng = np.random.default_rng(3)
+    n = 40
+    frame = pd.DataFrame({"id": np.arange(1, n + 1), "a": rng.normal(size=n),
+                          "shuffled": rng.permutation(n), "count": np.arange(n) * 1.0})
+    frame["y"] = frame.a + rng.normal(size=n)
+    frame.loc[[2, 5], "y"] = np.nan
+    file = tmp_path / "with_index.csv"
+    frame.to_csv(file)                                 # pandas' default: the index too
+    table = rio.read_table(file)
+    assert table.columns[0] == "Unnamed: 0"
+    prepared = rio.prepare_table(table, "y")           # rows 3 and 6 dropped first
+    assert prepared.feature_names == ["id", "a", "shuffled", "count"]
+    assert prepared.notes[1:] == [
+        "dropped column 'Unnamed: 0': it holds the row numbers (an index saved with the data)",
+        f"column 'id' holds the row numbers (1, 2, …, {n}); if it is an identifier, leave "
+        "it out (--drop id)"]
+    # an empty header (Parquet) is unnamed too; the index column is not needed to predict
+    table = table.rename(columns={"Unnamed: 0": ""})
+    model = rio.fit_table(table, "y", drop=["id"], n_alphas=5, cv=3)
+    assert model.feature_names == ["a", "shuffled", "count"]
+    assert model.info["notes"][1].startswith("dropped column '': it holds the row numbers")
+    assert model.predict(table.drop(columns=[""])).shape == (n,)
+
+
 def test_levels_compare_as_text_so_numbers_and_strings_match():
     train = pd.DataFrame({"code": ["1", "2", "x", "2"], "v": [1.0, 2.0, 3.0, 4.0]})
     pre = rio.Preprocessor().fit(train)

@@ -36,6 +36,7 @@ import json
 import math
 import numbers
 import os
+import re
 import warnings
 import zipfile
 
@@ -177,6 +178,13 @@ _NOTE_FORMS = {
     "non-numeric": ("column {name!r}: {tokens} read as missing",
                     "read non-numeric values as missing in {count} mostly-numeric columns: "
                     "{names}", "{name} ({tokens})"),
+    "index": ("dropped column {name!r}: it holds the row numbers (an index saved with the "
+              "data)", "dropped {count} columns holding the row numbers (indexes saved with "
+              "the data): {names}", "{name}"),
+    "row numbers": ("column {name!r} holds the row numbers ({first}, {second}, …, {last}); "
+                    "if it is an identifier, leave it out (--drop {name})",
+                    "{count} columns hold the row numbers; if they are identifiers, leave "
+                    "them out (--drop): {names}", "{name}"),
     "constant": ("dropped column {name!r}: constant ({value})",
                  "dropped {count} constant columns: {names}", "{name}"),
     "all missing": ("dropped column {name!r}: all values missing",
@@ -287,6 +295,14 @@ class Preprocessor:
         if np.isinf(values).any():
             raise ValueError(f"column {name!r} has infinite values (rows "
                              f"{_row_list(np.isinf(values), index)})")
+        if pd.api.types.is_integer_dtype(s) and _are_row_numbers(values, index):
+            if _UNNAMED_COLUMN.fullmatch(spec["name"].strip()):
+                spec["dropped"] = "the row numbers (an index saved with the data)"
+                events.append(("index", name, {}))
+                return spec
+            events.append(("row numbers", name, {"first": f"{values[0]:g}",
+                                                 "second": f"{values[1]:g}",
+                                                 "last": f"{values[-1]:g}"}))
         present = values[~missing]
         n_missing = int(missing.sum())
         if present.size == 0:
@@ -497,6 +513,21 @@ def _text(value):
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     return str(value)
+
+
+# The names pandas gives a header cell left empty ("Unnamed: 0" for the index that
+# DataFrame.to_csv writes by default), or an empty name.
+_UNNAMED_COLUMN = re.compile(r"(Unnamed: \d+(_level_\d+)?)?")
+
+
+def _are_row_numbers(values, index):
+    """Whether ``values`` count the rows: the row labels of an integer ``index`` (what is
+    left of 0…n−1 after rows were dropped), or the positions 0…n−1, from 0 or from 1."""
+    if values.size < 2:
+        return False
+    index = np.asarray(index)
+    rows = index if np.issubdtype(index.dtype, np.integer) else np.arange(values.size)
+    return bool(np.array_equal(values, rows) or np.array_equal(values, rows + 1))
 
 
 def _is_number_dtype(s):
