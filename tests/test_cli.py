@@ -225,6 +225,27 @@ def test_a_saved_index_column_is_dropped_and_an_id_column_flagged(tmp_path):
             "identifier, leave it out (--drop id)\n") in out
 
 
+def test_word_counts_fit_report_path_and_predict_sparse_with_one_note(tmp_path):
+    rng = np.random.default_rng(4)
+    counts = rng.poisson(0.05, size=(150, 800)) * (np.arange(800) < 700)   # 100 all-zero
+    frame = pd.DataFrame(counts, columns=[f"w{j}" for j in range(800)])
+    frame["y"] = counts[:, :5] @ [2.0, -1.0, 1.5, 1.0, -2.0] + 0.3 * rng.normal(size=150)
+    file = tmp_path / "words.csv"
+    frame.to_csv(file, index=False)
+    names = ", ".join(f"w{j}" for j in range(700, 708))
+    note = f"note: dropped 100 constant columns: {names}, … (100 in all)"
+    status, out, err = run_here("report", file, "--target", "y", "--n-alphas", "5", "--cv",
+                                "3", "--rounds", "2", "--out", tmp_path / "r", "-q")
+    assert status == 0, err
+    assert "of 700 features" in out and err == ""
+    assert [line.strip() for line in out.splitlines() if "note:" in line] == [note]
+    status, out, err = run_here("predict", tmp_path / "r" / "model.npz", file)
+    assert status == 0 and len(pd.read_csv(io.StringIO(out))) == 150, err
+    status, out, err = run_here("path", file, "--target", "y", "--n-alphas", "5")
+    assert status == 0 and len(pd.read_csv(io.StringIO(out))) == 5, err
+    assert f"regularized: {note}\n" in err
+
+
 # ---------------------------------------------------------------------------------------
 # bad input: one line on stderr, non-zero exit, never a traceback
 # ---------------------------------------------------------------------------------------
@@ -284,10 +305,10 @@ ERRORS = {
     "unknown option": (["fit", CHURN, "--target", "churned", "--frobnicate"],
                        "unrecognized arguments"),
     "bad family": (["fit", CHURN, "--target", "churned", "--family", "gamma"], "invalid choice"),
-    "dates as text": (["fit", "{d}/dates.csv", "--target", "y"],
+    "dates as text": (["fit", "{d}/dates.csv", "--target", "y", "--out", "{d}/m"],
                       "column 'when' holds dates or times; convert it to numbers or leave it "
                       "out (--drop)"),
-    "dates in parquet": (["fit", "{d}/dates.parquet", "--target", "y"],
+    "dates in parquet": (["fit", "{d}/dates.parquet", "--target", "y", "--out", "{d}/m"],
                          "column 'when' holds dates or times; convert it to numbers or leave "
                          "it out (--drop)"),
     "no command": ([], "give a command"),

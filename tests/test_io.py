@@ -291,6 +291,54 @@ def test_prepare_drops_rows_with_missing_target_with_a_note():
         rio.prepare_table(rio.read_table(CHURN), "plan", family="binomial")
 
 
+def word_counts(n=200, p=600, n_constant=100, seed=0):
+    """A bag-of-words table: ``p`` Poisson counts (about 6% non-zero), the last
+    ``n_constant`` columns all zeros, and ``y`` a linear function of the first ten."""
+    rng = np.random.default_rng(seed)
+    counts = rng.poisson(0.06, size=(n, p))
+    counts[:, p - n_constant:] = 0
+    frame = pd.DataFrame(counts, columns=[f"w{j}" for j in range(p)])
+    frame["y"] = counts[:, :10] @ rng.normal(size=10) + 0.5 * rng.normal(size=n)
+    return frame
+
+
+def test_large_mostly_zero_designs_are_fitted_as_sparse_csc(tmp_path, monkeypatch):
+    import scipy.sparse as sp
+
+    frame = word_counts()
+    prepared = rio.prepare_table(frame, "y")
+    assert isinstance(prepared.X, np.ndarray) and prepared.X.shape == (200, 500)
+    assert sp.issparse(prepared.design) and prepared.design.format == "csc"
+    np.testing.assert_array_equal(prepared.design.toarray(), prepared.X)
+    small = rio.prepare_table(frame.iloc[:, list(range(150)) + [600]], "y")  # 30,000 entries
+    assert small.design is small.X
+    denser = frame.copy()
+    denser.iloc[:, :60] += 1                                  # over 10% non-zero now
+    denser = rio.prepare_table(denser, "y")
+    assert denser.design is denser.X
+    seen = []
+    fit = LassoCV.fit
+
+    def spy(self, X, y, **kw):
+        seen.append(sp.issparse(X))
+        return fit(self, X, y, **kw)
+
+    monkeypatch.setattr(LassoCV, "fit", spy)
+    model = rio.fit_table(frame, "y", n_alphas=10, cv=3)
+    monkeypatch.setattr(rio, "SPARSE_MIN_ENTRIES", 10 ** 9)        # the same fit, dense
+    dense = rio.fit_table(frame, "y", n_alphas=10, cv=3)
+    assert seen == [True, False]
+    assert model.info["alpha"] == pytest.approx(dense.info["alpha"], rel=1e-12)
+    np.testing.assert_allclose(model.coef_, dense.coef_, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.feature_scale, dense.feature_scale, rtol=1e-12)
+    # the model file is the same format: the same arrays and the same metadata keys
+    rio.save(model, tmp_path / "sparse.npz")
+    rio.save(dense, tmp_path / "dense.npz")
+    assert _arrays(tmp_path / "sparse.npz").keys() == _arrays(tmp_path / "dense.npz").keys()
+    np.testing.assert_allclose(rio.load(tmp_path / "sparse.npz").predict(frame),
+                               model.predict(frame), rtol=1e-12)
+
+
 def _same_predictions(a, b):
     assert list(a.columns) == list(b.columns)
     for col in a.columns:

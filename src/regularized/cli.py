@@ -350,7 +350,7 @@ def _cmd_path(args, stdout, stderr):
         with progress.task("fitting the path"):
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                fit = path(prepared.X, prepared.y, loss=_LOSSES[prepared.family],
+                fit = path(prepared.design, prepared.y, loss=_LOSSES[prepared.family],
                            l1_ratio=ratio, n_alphas=args.n_alphas, alpha_min_ratio=amr,
                            standardize=args.standardize)
     table = path_frame(fit, prepared.feature_names, classes=fit.classes)
