@@ -246,6 +246,25 @@ def test_word_counts_fit_report_path_and_predict_sparse_with_one_note(tmp_path):
     assert f"regularized: {note}\n" in err
 
 
+def test_tol_and_max_iter_reach_the_solver_and_the_notes_name_them(tmp_path):
+    status, out, err = run_here("fit", HOUSES, "--target", "price", "--impute", "mean",
+                                "--tol", "1e-14", "--max-iter", "3", "--n-alphas", "10",
+                                "--out", tmp_path, "-q")
+    assert status == 0, err
+    estimator = rio.load(tmp_path / "model.npz").estimator
+    assert (estimator.tol, estimator.max_iter) == (1e-14, 3)
+    unconverged = [line for line in out.splitlines() if "did not converge" in line]
+    assert len(unconverged) == 1, out                             # one line for all alphas
+    assert unconverged[0].startswith("  note: warning: the path did not converge at ")
+    assert unconverged[0].endswith("> tol=1.0e-14; raise --max-iter or --tol")
+    status, out, err = run_here("path", HOUSES, "--target", "price", "--impute", "mean",
+                                "--max-iter", "1", "--n-alphas", "10")
+    assert status == 0, err
+    warnings = [line for line in err.splitlines() if "warning:" in line]
+    assert len(warnings) == 1 and warnings[0].endswith("; raise --max-iter or --tol"), err
+    assert "max_iter" not in err
+
+
 # ---------------------------------------------------------------------------------------
 # bad input: one line on stderr, non-zero exit, never a traceback
 # ---------------------------------------------------------------------------------------
@@ -311,6 +330,14 @@ ERRORS = {
     "dates in parquet": (["fit", "{d}/dates.parquet", "--target", "y", "--out", "{d}/m"],
                          "column 'when' holds dates or times; convert it to numbers or leave "
                          "it out (--drop)"),
+    "one round": (["report", "--dataset", "diabetes", "--rounds", "1", "--out", "{d}/r"],
+                  "argument --rounds: must be at least 2, got 1"),
+    "alpha ratio 0": (["fit", CHURN, "--target", "churned", "--alpha-min-ratio", "0"],
+                      "argument --alpha-min-ratio: must be in (0, 1), got 0"),
+    "alpha ratio 5": (["fit", CHURN, "--target", "churned", "--alpha-min-ratio", "5"],
+                      "argument --alpha-min-ratio: must be in (0, 1), got 5"),
+    "tol 0": (["path", CHURN, "--target", "churned", "--tol", "0"],
+              "argument --tol: must be a positive number, got 0"),
     "no command": ([], "give a command"),
     "no data": (["fit", "--target", "x"], "give a data file"),
     "data and dataset": (["report", HOUSES, "--dataset", "diabetes"], "not both"),

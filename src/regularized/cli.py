@@ -1,10 +1,13 @@
 """The ``regularized`` command.
 
     regularized fit DATA --target COL [--family F] [--penalty P] [--l1-ratio R] [--cv K]
-                   [--select min|1se] [--impute mean|median] [--drop COL ...] [--out DIR]
-    regularized report (DATA --target COL | --dataset NAME) [same options] [--out DIR]
-    regularized predict MODEL DATA [--out FILE]
-    regularized path DATA --target COL [--family F] [--penalty P] [--out FILE]
+                   [--select min|1se] [--impute mean|median] [--drop COL ...]
+                   [--tol T] [--max-iter N] [--out DIR]
+    regularized report (DATA --target COL | --dataset NAME) [same options] [--rounds N]
+                   [--out DIR]
+    regularized predict MODEL|DIR DATA [--out FILE]
+    regularized path DATA --target COL [--family F] [--penalty P] [--tol T] [--max-iter N]
+                   [--out FILE]
     regularized datasets
 
 DATA is a CSV or Parquet file; ``--dataset NAME`` takes an embedded dataset instead (see
@@ -65,7 +68,7 @@ def _add_data_options(p, *, dataset=True):
                    help="leave this column out (repeatable; or comma-separated)")
     p.add_argument("--no-standardize", dest="standardize", action="store_false",
                    help="penalize the features on their own scale (default: standardized)")
-    p.add_argument("--n-alphas", type=_positive_int, default=100, metavar="N",
+    p.add_argument("--n-alphas", type=_int_at_least(1), default=100, metavar="N",
                    help="alphas on the grid (default 100)")
     p.add_argument("--alpha-min-ratio", type=_open_unit_float, metavar="R",
                    help="smallest/largest alpha of the grid (default: 1e-4 if rows ≥ "
@@ -73,8 +76,16 @@ def _add_data_options(p, *, dataset=True):
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
 
 
+def _add_solver_options(p):
+    p.add_argument("--tol", type=_positive_float, metavar="T",
+                   help="the solver's tolerance on the relative duality gap (default 1e-7)")
+    p.add_argument("--max-iter", type=_int_at_least(1), metavar="N",
+                   help="the solver's most passes over the data per alpha (default 100000; "
+                        "ridge is solved in closed form)")
+
+
 def _add_cv_options(p):
-    p.add_argument("--cv", type=_positive_int, default=5, metavar="K",
+    p.add_argument("--cv", type=_int_at_least(1), default=5, metavar="K",
                    help="cross-validation folds (default 5)")
     p.add_argument("--select", choices=("min", "1se"), default="min",
                    help="alpha of the lowest CV error (min, default) or the largest alpha "
@@ -82,31 +93,48 @@ def _add_cv_options(p):
     p.add_argument("--seed", type=int, default=0, help="seed of the folds (default 0)")
 
 
-def _unit_float(text):
+def _number(text):
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def _unit_float(text):
+    """A number in [0, 1] (an l1_ratio)."""
+    value = _number(text)
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"must be in [0, 1], got {text}")
     return value
 
 
 def _open_unit_float(text):
-    value = _unit_float(text)
+    """A number in (0, 1), ends excluded (a ratio of alphas)."""
+    value = _number(text)
     if not 0.0 < value < 1.0:
         raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text}")
     return value
 
 
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+def _positive_float(text):
+    value = _number(text)
+    if not 0.0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
     return value
+
+
+def _int_at_least(minimum):
+    """An argparse type: an integer ≥ ``minimum``."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {text}")
+        return value
+
+    return parse
 
 
 def build_parser():
@@ -120,6 +148,7 @@ def build_parser():
                                    "summary and write DIR/model.npz.")
     _add_data_options(p)
     _add_cv_options(p)
+    _add_solver_options(p)
     p.add_argument("--out", metavar="DIR", default=".",
                    help="directory of the model file (default: the current one)")
 
@@ -128,8 +157,9 @@ def build_parser():
                                    "inline; opens offline) and DIR/model.npz.")
     _add_data_options(p)
     _add_cv_options(p)
-    p.add_argument("--rounds", type=_positive_int, default=30, metavar="N",
-                   help="resampled training sets for the bias-variance plot (default 30)")
+    p.add_argument("--rounds", type=_int_at_least(2), default=30, metavar="N",
+                   help="resampled training sets for the bias-variance plot (at least 2; "
+                        "default 30)")
     p.add_argument("--title", help="the report's title")
     p.add_argument("--out", metavar="DIR", default="report",
                    help="output directory (default: report)")
@@ -147,6 +177,7 @@ def build_parser():
                                    "row per alpha: alpha, non-zero count, deviance explained, "
                                    "duality gap, intercept and coefficients.")
     _add_data_options(p)
+    _add_solver_options(p)
     p.add_argument("--out", metavar="FILE", help="output file (default: CSV on stdout)")
 
     sub.add_parser("datasets", help="list the embedded datasets")
@@ -233,7 +264,14 @@ def _out_dir(path):
     return path
 
 
-def _summary(model, source, model_path, stdout, extra=()):
+def _in_cli_words(text, args):
+    """A library message with the command's options in place of Python parameters."""
+    hint = ("raise --max-iter or --tol" if hasattr(args, "max_iter")
+            else "`regularized fit` and `regularized path` take --max-iter and --tol")
+    return text.replace("increase max_iter or tol", hint)
+
+
+def _summary(model, source, model_path, stdout, args, extra=()):
     info = model.info
     from .io import describe_family, score_name
 
@@ -261,7 +299,7 @@ def _summary(model, source, model_path, stdout, extra=()):
     if model_path:
         line("model", model_path)
     for note in info.get("notes") or ():
-        print(f"  note: {note}", file=stdout)
+        print(f"  note: {_in_cli_words(note, args)}", file=stdout)
 
 
 # ---------------------------------------------------------------------------------------
@@ -279,12 +317,13 @@ def _cmd_fit(args, stdout, stderr):
                               l1_ratio=l1_ratio, cv=args.cv, selection=args.select,
                               impute=args.impute, drop=_drop_list(args.drop),
                               standardize=args.standardize, n_alphas=args.n_alphas,
-                              alpha_min_ratio=args.alpha_min_ratio, random_state=args.seed)
+                              alpha_min_ratio=args.alpha_min_ratio, random_state=args.seed,
+                              tol=args.tol, max_iter=args.max_iter)
     if reason is not None:
         model.info["family_source"], model.info["family_reason"] = "note", reason
     model.info["source"] = source
     path = save(model, os.path.join(out_dir, MODEL_FILE))
-    _summary(model, source, path, stdout)
+    _summary(model, source, path, stdout, args)
     return EXIT_OK
 
 
@@ -306,7 +345,7 @@ def _cmd_report(args, stdout, stderr):
         with progress.task("writing"):
             path = report.write(out_dir)
     model_path = os.path.join(out_dir, MODEL_FILE)
-    _summary(report.model, source, model_path, stdout, extra=[("report", path)])
+    _summary(report.model, source, model_path, stdout, args, extra=[("report", path)])
     return EXIT_OK
 
 
@@ -337,7 +376,8 @@ def _cmd_predict(args, stdout, stderr):
 
 
 def _cmd_path(args, stdout, stderr):
-    from .io import _LOSSES, grid_ratio, path_frame, penalty_l1_ratio, prepare_table
+    from .io import (_LOSSES, _unique_warnings, grid_ratio, path_frame, penalty_l1_ratio,
+                     prepare_table)
     from .path import path
 
     penalty, l1_ratio = _penalty(args)
@@ -346,23 +386,21 @@ def _cmd_path(args, stdout, stderr):
     prepared = prepare_table(frame, target, family=family, impute=args.impute,
                              drop=_drop_list(args.drop))
     amr = grid_ratio(prepared.family, ratio, prepared.X.shape, args.alpha_min_ratio)
+    solver = {key: value for key, value in (("tol", args.tol), ("max_iter", args.max_iter))
+              if value is not None}
     with _progress(args) as progress:
         with progress.task("fitting the path"):
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 fit = path(prepared.design, prepared.y, loss=_LOSSES[prepared.family],
                            l1_ratio=ratio, n_alphas=args.n_alphas, alpha_min_ratio=amr,
-                           standardize=args.standardize)
+                           standardize=args.standardize, **solver)
     table = path_frame(fit, prepared.feature_names, classes=fit.classes)
     _write_table(table, args.out, stdout)
     for note in prepared.notes:
         print(f"{PROG}: note: {note}", file=stderr)
-    seen = set()
-    for w in caught:
-        text = " ".join(str(w.message).split())
-        if text not in seen:
-            seen.add(text)
-            print(f"{PROG}: warning: {text}", file=stderr)
+    for text in _unique_warnings(caught):
+        print(f"{PROG}: warning: {_in_cli_words(text, args)}", file=stderr)
     if prepared.family_reason:
         print(f"{PROG}: note: family {prepared.family} (inferred: {prepared.family_reason})",
               file=stderr)
@@ -397,8 +435,11 @@ def main(argv=None, *, stdout=None, stderr=None):
     stderr = sys.stderr if stderr is None else stderr
     argv = list(sys.argv[1:] if argv is None else argv)
 
+    parsed = None                   # the arguments, once parsed (for the wording)
+
     def show_warning(message, category, filename, lineno, file=None, line=None):
-        print(f"{PROG}: warning: {' '.join(str(message).split())}", file=stderr)
+        text = _in_cli_words(" ".join(str(message).split()), parsed)
+        print(f"{PROG}: warning: {text}", file=stderr)
 
     previous = warnings.showwarning
     warnings.showwarning = show_warning
@@ -406,7 +447,7 @@ def main(argv=None, *, stdout=None, stderr=None):
     try:
         parser = build_parser()
         try:
-            args = parser.parse_args(argv)
+            args = parsed = parser.parse_args(argv)
         except SystemExit as exc:                   # --help / --version
             return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
         if args.command is None:

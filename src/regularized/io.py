@@ -878,7 +878,7 @@ class Model:
 
 
 def _build_estimator(family, l1_ratio, *, cv, selection, standardize, n_alphas,
-                     alpha_min_ratio, random_state, tol):
+                     alpha_min_ratio, random_state, tol, max_iter):
     from .estimators import (ElasticNetCV, LassoCV, LogisticRegressionCV,
                              PoissonRegressorCV, RidgeCV)
 
@@ -886,11 +886,13 @@ def _build_estimator(family, l1_ratio, *, cv, selection, standardize, n_alphas,
                   random_state=random_state)
     if tol is not None:
         common["tol"] = tol
+    if family == "gaussian" and l1_ratio == 0.0:
+        return RidgeCV(scoring="mse", **common)            # closed form; alphas from the data
+    if max_iter is not None:
+        common["max_iter"] = max_iter
     if family == "gaussian":
         if l1_ratio == 1.0:
             return LassoCV(alphas=n_alphas, eps=alpha_min_ratio, **common)
-        if l1_ratio == 0.0:
-            return RidgeCV(scoring="mse", **common)        # alphas set from the data
         return ElasticNetCV(l1_ratio=l1_ratio, alphas=n_alphas, eps=alpha_min_ratio,
                             **common)
     if family in ("binomial", "multinomial"):
@@ -946,7 +948,7 @@ def _ridge_grid(X, y, n_alphas, alpha_min_ratio, standardize):
 
 def fit_prepared(prepared, *, penalty="l1", l1_ratio=None, cv=5, selection="min",
                  standardize=True, n_alphas=100, alpha_min_ratio=None, random_state=0,
-                 tol=None):
+                 tol=None, max_iter=None):
     """Fit the cross-validated estimator for ``prepared`` (see :func:`fit_table`)."""
     ratio = penalty_l1_ratio(penalty, l1_ratio)
     if selection not in ("min", "1se"):
@@ -966,7 +968,7 @@ def fit_prepared(prepared, *, penalty="l1", l1_ratio=None, cv=5, selection="min"
     estimator = _build_estimator(family, ratio, cv=cv, selection=selection,
                                  standardize=standardize, n_alphas=int(n_alphas),
                                  alpha_min_ratio=alpha_min_ratio, random_state=random_state,
-                                 tol=tol)
+                                 tol=tol, max_iter=max_iter)
     caught = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -997,20 +999,38 @@ def fit_prepared(prepared, *, penalty="l1", l1_ratio=None, cv=5, selection="min"
                  info=info, feature_scale=scale)
 
 
+# The path's warning for one alpha whose duality gap stayed above tol (path.py).
+_UNCONVERGED = re.compile(r"path did not converge at alpha=(\S+): relative duality gap "
+                          r"(\S+) > tol=(\S+)")
+
+
 def _unique_warnings(caught):
-    seen = []
+    """The distinct messages of caught warnings, one line each; the path's warnings on
+    the alphas that did not converge (one per alpha and CV fold) make one line."""
+    seen, unconverged = [], {}
     for w in caught:
         text = _one_line(w.message)
+        match = _UNCONVERGED.match(text)
+        if match:
+            alpha, gap, tol = match.groups()
+            unconverged[alpha] = max(float(gap), unconverged.get(alpha, 0.0))
+            continue
         if "path stopped early" in text or "did not converge" in text:
             text = text.split(":")[0]
         if text not in seen:
             seen.append(text)
+    if unconverged:
+        alphas = list(unconverged)
+        shown = ", ".join(alphas[:5]) + (", …" if len(alphas) > 5 else "")
+        seen.append(f"the path did not converge at {len(alphas)} alpha(s) ({shown}): "
+                    f"relative duality gap up to {max(unconverged.values()):.3g} > "
+                    f"tol={tol}; increase max_iter or tol")
     return seen
 
 
 def fit_table(frame, target, *, family=None, penalty="l1", l1_ratio=None, cv=5,
               selection="min", impute=None, drop=(), standardize=True, n_alphas=100,
-              alpha_min_ratio=None, random_state=0, tol=None):
+              alpha_min_ratio=None, random_state=0, tol=None, max_iter=None):
     """Fit a cross-validated regularized model on a raw table.
 
     Parameters
@@ -1029,6 +1049,8 @@ def fit_table(frame, target, *, family=None, penalty="l1", l1_ratio=None, cv=5,
     n_alphas, alpha_min_ratio : the grid: ``n_alphas`` values from alpha_max down to
         ``alpha_max·alpha_min_ratio`` (None: the engine's default, 1e-2 for classes).
     tol : the solver's duality-gap tolerance (None: the estimator's default).
+    max_iter : the solver's most epochs per alpha (None: the estimator's default; ridge is
+        solved in closed form and ignores it).
 
     Returns
     -------
@@ -1037,7 +1059,8 @@ def fit_table(frame, target, *, family=None, penalty="l1", l1_ratio=None, cv=5,
     prepared = prepare_table(frame, target, family=family, impute=impute, drop=drop)
     return fit_prepared(prepared, penalty=penalty, l1_ratio=l1_ratio, cv=cv,
                         selection=selection, standardize=standardize, n_alphas=n_alphas,
-                        alpha_min_ratio=alpha_min_ratio, random_state=random_state, tol=tol)
+                        alpha_min_ratio=alpha_min_ratio, random_state=random_state, tol=tol,
+                        max_iter=max_iter)
 
 
 def path_frame(fitted_path, feature_names=None, classes=None):
