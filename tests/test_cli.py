@@ -300,6 +300,7 @@ def model_files(tmp_path_factory):
     dates.to_parquet(folder / "dates.parquet")
     dates.to_csv(folder / "dates.csv", index=False)         # dates as text, e.g. 2021-03-23
     (folder / "empty.csv").write_text("")
+    (folder / "short.csv").write_text("a;b;c\n1;2;3\n4;5\n7;8;9\n")
     (folder / "data.xlsx").write_text("x")
     (folder / "a_file").write_text("x")
     return folder
@@ -338,6 +339,8 @@ ERRORS = {
                       "argument --alpha-min-ratio: must be in (0, 1), got 5"),
     "tol 0": (["path", CHURN, "--target", "churned", "--tol", "0"],
               "argument --tol: must be a positive number, got 0"),
+    "row with too few fields": (["fit", "{d}/short.csv", "--target", "c", "--out", "{d}/m"],
+                                "short.csv: expected 3 fields in line 3, saw 2"),
     "no command": ([], "give a command"),
     "no data": (["fit", "--target", "x"], "give a data file"),
     "data and dataset": (["report", HOUSES, "--dataset", "diabetes"], "not both"),

@@ -1,4 +1,5 @@
 """regularized.io: reading tables, preprocessing, fitting a table, model files."""
+import gzip
 import io
 import json
 import os
@@ -267,6 +268,49 @@ def test_read_table_csv_parquet_and_errors(tmp_path):
     (tmp_path / "broken.parquet").write_bytes(b"not parquet at all")
     with pytest.raises(ValueError, match="could not read"):
         rio.read_table(tmp_path / "broken.parquet")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("semicolons.csv", "x 1;x, 2;x3;y\n1;2,5;3;4\n5;6,1;7;8\n9;1,2;2;3\n"),
+    ("tabs.csv", "x 1\tx, 2\tx3\ty\n1\t2,5\t3\t4\n5\t6,1\t7\t8\n9\t1,2\t2\t3\n"),
+    ("pipes.txt", "x 1|x, 2|x3|y\n1|2,5|3|4\n5|6,1|7|8\n9|1,2|2|3\n"),
+    ("commas.csv", 'x 1,"x, 2",x3,y\n1,"2;5",3,4\n5,"6;1",7,8\n9,"1|2",2,3\n'),
+])
+def test_read_table_finds_the_delimiter_of_a_csv(tmp_path, name, text):
+    (tmp_path / name).write_text(text)
+    frame = rio.read_table(tmp_path / name)
+    assert list(frame.columns) == ["x 1", "x, 2", "x3", "y"]
+    assert frame["y"].tolist() == [4, 8, 3]
+    (tmp_path / "one.csv").write_text("y\n1\n2;3\n")              # one column: commas
+    assert list(rio.read_table(tmp_path / "one.csv").columns) == ["y"]
+
+
+def test_a_table_read_with_the_wrong_delimiter_gets_a_hint():
+    frame = pd.DataFrame({"x 1;x": ["1;2"], " 2;x3;y": ["5;3;4"]})
+    with pytest.raises(ValueError, match=r"^no column 'y' in the data; its columns are: "
+                       r"x 1;x,  2;x3;y \(the file may use another delimiter: ';' in the "
+                       r"column names\)$"):
+        rio.prepare_table(frame, "y")
+
+
+def test_rows_with_too_few_or_too_many_fields_are_errors_naming_the_line(tmp_path):
+    file = tmp_path / "short.csv"
+    file.write_text("a,b,c\n1,2,3\n\n4,5\n7,,9\n")            # line 4 lacks a field
+    with pytest.raises(ValueError, match=r"short.csv: expected 3 fields in line 4, saw 2$"):
+        rio.read_table(file)
+    file.write_text("a,b,c\n1,2,3\n4,5,6,7\n")
+    with pytest.raises(ValueError, match=r"could not read .*Expected 3 fields in line 3, "
+                       r"saw 4"):
+        rio.read_table(file)
+    # empty fields, blank lines and quoted line breaks are not short rows
+    file.write_text('a,b,c\n1,2,3\n\n7,,9\n10,11,\n"x\ny",1,\n')
+    frame = rio.read_table(file)
+    assert frame.shape == (4, 3) and frame["c"].isna().sum() == 2
+    gz = tmp_path / "short.csv.gz"
+    with gzip.open(gz, "wt") as fh:
+        fh.write("a;b;c\n1;2;3\n4;5\n")
+    with pytest.raises(ValueError, match=r"expected 3 fields in line 3, saw 2$"):
+        rio.read_table(gz)
 
 
 @pytest.mark.parametrize("values, family", [

@@ -29,7 +29,9 @@ message saying so. Every such problem is a ``ValueError`` with a one-line messag
 pandas (and pyarrow for Parquet) are imported when first needed, as are the estimators, so
 ``import regularized.io`` stays light.
 """
+import csv
 import datetime as _dt
+import gzip
 import hashlib
 import io as _io
 import json
@@ -56,6 +58,11 @@ MAX_MEMBERS = 10_000
 FAMILIES = ("gaussian", "binomial", "multinomial", "poisson")
 PENALTIES = ("l1", "l2", "elasticnet")
 IMPUTE = (None, "mean", "median")
+# The delimiters a .csv or .txt file may use, told apart on its first SNIFF_RECORDS
+# records (within SNIFF_CHARACTERS).
+CSV_DELIMITERS = ",;\t|"
+SNIFF_CHARACTERS = 16 * 1024
+SNIFF_RECORDS = 20
 # A categorical column with more levels than this is refused (an identifier or free text).
 MAX_CATEGORIES = 1000
 # A text column whose non-missing values parse as numbers at least this often is numeric:
@@ -118,8 +125,10 @@ def read_table(path):
     """A pandas DataFrame from a CSV (``.csv``, ``.csv.gz``, ``.txt``), TSV (``.tsv``) or
     Parquet (``.parquet``, ``.pq``) file.
 
-    Raises ``ValueError`` (one line) for an unknown extension, an unreadable or empty file,
-    and ``FileNotFoundError`` for a missing one.
+    A CSV's delimiter is found from its first lines: one of ``, ; tab |``
+    (:data:`CSV_DELIMITERS`), ``,`` when that cannot be told. Raises ``ValueError`` (one
+    line) for an unknown extension, an unreadable or empty file, a row with more or fewer
+    fields than the header, and ``FileNotFoundError`` for a missing one.
     """
     pd = _pandas()
     path = os.fspath(path)
@@ -146,16 +155,66 @@ def read_table(path):
         if kind == "parquet":
             frame = pd.read_parquet(path)
         else:
-            frame = pd.read_csv(path, sep="\t" if kind == "tsv" else ",")
+            delimiter = "\t" if kind == "tsv" else _sniff_delimiter(path)
+            frame = pd.read_csv(path, sep=delimiter)
     except Exception as exc:  # parser, Arrow and decoding errors have many types
         raise ValueError(f"could not read {path}: {_one_line(exc)}") from exc
     if frame.shape[1] == 0 or frame.shape[0] == 0:
         raise ValueError(f"{path} has no data rows")
+    if kind != "parquet":
+        _check_short_rows(path, frame, delimiter)
     frame.columns = [str(c) for c in frame.columns]
     duplicated = frame.columns[frame.columns.duplicated()]
     if len(duplicated):
         raise ValueError(f"{path} has duplicated column names: {', '.join(duplicated)}")
     return frame
+
+
+def _open_text(path):
+    """A delimited text file (gzipped or not) opened for the csv module."""
+    if path.lower().endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8-sig", errors="replace", newline="")
+    return open(path, encoding="utf-8-sig", errors="replace", newline="")
+
+
+def _sniff_delimiter(path):
+    """The delimiter of a CSV file: of :data:`CSV_DELIMITERS`, the one that splits the
+    header into the most fields and most of the first records into as many (quotes
+    respected; a row with a field too many or too few does not hide the delimiter, so
+    read_table can name its line); ``,`` when none does.
+
+    Not csv.Sniffer: it prefers ``,`` whenever that is as regular as another delimiter, as
+    in a ``;`` file with decimal commas."""
+    with _open_text(path) as fh:
+        sample = fh.read(SNIFF_CHARACTERS)
+    if len(sample) == SNIFF_CHARACTERS and "\n" in sample:
+        sample = sample[:sample.rindex("\n")]             # whole lines only
+    best, most = ",", 1
+    for delimiter in CSV_DELIMITERS:
+        reader = csv.reader(_io.StringIO(sample), delimiter=delimiter)
+        try:
+            records = [r for _, r in zip(range(SNIFF_RECORDS), reader) if r]
+        except csv.Error:                                   # not this delimiter's quoting
+            continue
+        n_fields = len(records[0]) if records else 0
+        if n_fields > most and 2 * sum(len(r) == n_fields for r in records) > len(records):
+            best, most = delimiter, n_fields
+    return best
+
+
+def _check_short_rows(path, frame, delimiter):
+    """Refuse a row with fewer fields than the header, naming its line: pandas would read
+    the fields it lacks as missing values. Such a row leaves the last column empty, so only
+    a table with missing values there is read again (with the csv module)."""
+    if not frame.iloc[:, -1].isna().any():
+        return
+    with _open_text(path) as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        n_fields = len(next(reader, []))
+        for record in reader:
+            if len(record) < n_fields and any(field.strip() for field in record):
+                raise ValueError(f"could not read {path}: expected {n_fields} fields in line "
+                                 f"{reader.line_num}, saw {len(record)}")
 
 
 def _one_line(exc):
@@ -716,7 +775,10 @@ def prepare_table(frame, target, *, family=None, impute=None, drop=()):
         raise ValueError("name the target column (--target COL)")
     if target not in frame.columns:
         shown = ", ".join(list(frame.columns)[:20]) + (", …" if frame.shape[1] > 20 else "")
-        raise ValueError(f"no column {target!r} in the data; its columns are: {shown}")
+        delimiters = [d for d in ";\t|" if any(d in str(c) for c in frame.columns)]
+        hint = (f" (the file may use another delimiter: {', '.join(map(repr, delimiters))} "
+                "in the column names)" if delimiters else "")
+        raise ValueError(f"no column {target!r} in the data; its columns are: {shown}{hint}")
     drop = [d for d in (drop or ()) if d]
     unknown = [d for d in drop if d not in frame.columns]
     if unknown:
