@@ -85,9 +85,10 @@ def test_fit_and_predict_csv_with_categories_and_missing_values(tmp_path):
     np.testing.assert_allclose(from_cli["prediction"], in_memory.predict(frame), rtol=1e-12)
     assert loaded.info["alpha"] == pytest.approx(in_memory.info["alpha"], rel=1e-12)
 
-    # without --out: CSV on stdout
+    # without --out: CSV on stdout; the directory `fit` wrote stands for its model file
     status, out, err = run_here("predict", model_file, HOUSES)
     assert status == 0 and err == ""
+    assert run_here("predict", tmp_path / "out", HOUSES) == (status, out, err)
     same_frames(pd.read_csv(io.StringIO(out)), from_cli)
 
 
@@ -303,6 +304,7 @@ def model_files(tmp_path_factory):
     (folder / "short.csv").write_text("a;b;c\n1;2;3\n4;5\n7;8;9\n")
     (folder / "data.xlsx").write_text("x")
     (folder / "a_file").write_text("x")
+    (folder / "empty_dir").mkdir()
     return folder
 
 
@@ -349,6 +351,9 @@ ERRORS = {
     "out is a file": (["fit", CHURN, "--target", "churned", "--out", "{d}/a_file"],
                       "not a directory"),
     "missing model": (["predict", "{d}/nope.npz", HOUSES], "no such file"),
+    "directory without a model": (["predict", "{d}/empty_dir", HOUSES],
+                                  "empty_dir is a directory without a model.npz; give the "
+                                  "model file that `regularized fit` wrote"),
     "truncated model": (["predict", "{d}/truncated.npz", HOUSES], "corrupt or truncated"),
     "tampered model": (["predict", "{d}/tampered.npz", HOUSES], "integrity check"),
     "newer model": (["predict", "{d}/newer.npz", HOUSES], "newer regularized"),

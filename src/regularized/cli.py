@@ -167,7 +167,9 @@ def build_parser():
     p = sub.add_parser("predict", help="predict with a model file",
                        description="Predict DATA with MODEL (preprocessing included) and "
                                    "write the predictions as CSV (or Parquet by extension).")
-    p.add_argument("model", metavar="MODEL", help="a model file from `regularized fit`")
+    p.add_argument("model", metavar="MODEL",
+                   help=f"a model file from `regularized fit`, or the directory it wrote "
+                        f"(DIR/{MODEL_FILE})")
     p.add_argument("data", metavar="DATA", help="a CSV or Parquet file")
     p.add_argument("--out", metavar="FILE", help="output file (default: CSV on stdout)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
@@ -358,9 +360,15 @@ def _quote(arg):
 def _cmd_predict(args, stdout, stderr):
     from .io import Model, load, read_table
 
-    model = load(args.model)
+    model_path = args.model
+    if os.path.isdir(model_path):               # the --out DIR of `regularized fit`
+        model_path = os.path.join(model_path, MODEL_FILE)
+        if not os.path.isfile(model_path):
+            raise ValueError(f"{args.model} is a directory without a {MODEL_FILE}; give "
+                             "the model file that `regularized fit` wrote")
+    model = load(model_path)
     if not isinstance(model, Model):
-        raise ValueError(f"{args.model} holds a bare estimator without preprocessing; "
+        raise ValueError(f"{model_path} holds a bare estimator without preprocessing; "
                          "predict it from Python (regularized.load)")
     frame = read_table(args.data)
     notes = []
