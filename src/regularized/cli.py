@@ -168,7 +168,7 @@ def build_parser():
                        description="Predict DATA with MODEL (preprocessing included) and "
                                    "write the predictions as CSV (or Parquet by extension).")
     p.add_argument("model", metavar="MODEL",
-                   help=f"a model file from `regularized fit`, or the directory it wrote "
+                   help="a model file from `regularized fit`, or the directory it wrote "
                         f"(DIR/{MODEL_FILE})")
     p.add_argument("data", metavar="DATA", help="a CSV or Parquet file")
     p.add_argument("--out", metavar="FILE", help="output file (default: CSV on stdout)")
