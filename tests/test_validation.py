@@ -199,3 +199,20 @@ def test_inputs_are_not_modified(data):
     np.testing.assert_array_equal(w, wc)
     np.testing.assert_array_equal(v, vc)
     np.testing.assert_array_equal(Xs.data, Xs_data)
+
+
+def test_finite_check_is_exact_when_the_sum_overflows():
+    # The fast check sums the entries; a sum that overflows on large finite values
+    # must not be read as an infinity.
+    from regularized._validation import all_finite, check_design
+
+    big = np.full((3, 2), 1e308)
+    assert all_finite(big) and check_design(big) is not None
+    for bad in (np.inf, -np.inf, np.nan):
+        X = big.copy()
+        X[1, 1] = bad
+        assert not all_finite(X)
+        with pytest.raises(ValueError, match="NaN or infinity"):
+            check_design(X)
+    plus_minus = np.array([[np.inf, 1.0], [-np.inf, 2.0]])      # sums to NaN
+    assert not all_finite(plus_minus)

@@ -21,7 +21,7 @@ def check_design(X, *, name="X"):
         if X.shape[0] == 0 or X.shape[1] == 0:
             raise ValueError(f"{name} is empty: shape {X.shape}; need at least one "
                              "sample and one feature")
-        if not np.all(np.isfinite(X.data)):
+        if not all_finite(X.data):
             raise ValueError(f"{name} contains NaN or infinity")
         return X
     if hasattr(X, "dtypes") and hasattr(X, "columns"):   # a DataFrame
@@ -47,9 +47,22 @@ def check_design(X, *, name="X"):
         X = X.astype(np.float64)
     elif not (X.flags.c_contiguous or X.flags.f_contiguous):
         X = np.ascontiguousarray(X)
-    if not np.all(np.isfinite(X)):
+    if not all_finite(X):
         raise ValueError(f"{name} contains NaN or infinity")
     return X
+
+
+def all_finite(a):
+    """Whether every entry of the float array ``a`` is finite.
+
+    A NaN or an infinity makes the sum NaN or infinite, so one reduction (no
+    boolean temporary of a's size) settles the common case; only a sum that
+    overflows on large finite values needs the entry-wise check.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(a, dtype=np.float64)):
+            return True
+    return bool(np.all(np.isfinite(a)))
 
 
 def check_target(y, n_samples, *, name="y"):
