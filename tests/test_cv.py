@@ -408,6 +408,7 @@ def test_poisson_cv_equals_folds_by_hand():
         cv_path(X, y, loss="poisson", relax=True)
 
 
+@pytest.mark.filterwarnings("ignore:The least populated class:UserWarning")
 def test_a_class_rarer_than_the_folds_is_named_with_a_way_out():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(200, 5))
