@@ -266,6 +266,15 @@ def test_tol_and_max_iter_reach_the_solver_and_the_notes_name_them(tmp_path):
     assert "max_iter" not in err
 
 
+def test_report_takes_tol_and_max_iter(tmp_path):
+    status, out, err = run_here("report", HOUSES, "--target", "price", "--impute", "mean",
+                                "--tol", "1e-5", "--max-iter", "5000", "--n-alphas", "8",
+                                "--rounds", "2", "--cv", "3", "--out", tmp_path, "-q")
+    assert status == 0, err
+    estimator = rio.load(tmp_path / "model.npz").estimator
+    assert (estimator.tol, estimator.max_iter) == (1e-5, 5000)
+
+
 # ---------------------------------------------------------------------------------------
 # bad input: one line on stderr, non-zero exit, never a traceback
 # ---------------------------------------------------------------------------------------

@@ -157,6 +157,7 @@ def build_parser():
                                    "inline; opens offline) and DIR/model.npz.")
     _add_data_options(p)
     _add_cv_options(p)
+    _add_solver_options(p)
     p.add_argument("--rounds", type=_int_at_least(2), default=30, metavar="N",
                    help="resampled training sets for the bias-variance plot (at least 2; "
                         "default 30)")
@@ -266,11 +267,9 @@ def _out_dir(path):
     return path
 
 
-def _in_cli_words(text, args):
+def _in_cli_words(text):
     """A library message with the command's options in place of Python parameters."""
-    hint = ("raise --max-iter or --tol" if hasattr(args, "max_iter")
-            else "`regularized fit` and `regularized path` take --max-iter and --tol")
-    return text.replace("increase max_iter or tol", hint)
+    return text.replace("increase max_iter or tol", "raise --max-iter or --tol")
 
 
 def _summary(model, source, model_path, stdout, args, extra=()):
@@ -301,7 +300,7 @@ def _summary(model, source, model_path, stdout, args, extra=()):
     if model_path:
         line("model", model_path)
     for note in info.get("notes") or ():
-        print(f"  note: {_in_cli_words(note, args)}", file=stdout)
+        print(f"  note: {_in_cli_words(note)}", file=stdout)
 
 
 # ---------------------------------------------------------------------------------------
@@ -343,7 +342,8 @@ def _cmd_report(args, stdout, stderr):
                               standardize=args.standardize, n_alphas=args.n_alphas,
                               alpha_min_ratio=args.alpha_min_ratio, random_state=args.seed,
                               n_rounds=args.rounds, title=args.title, source=source,
-                              command=command, progress=progress, family_note=reason)
+                              command=command, progress=progress, family_note=reason,
+                              tol=args.tol, max_iter=args.max_iter)
         with progress.task("writing"):
             path = report.write(out_dir)
     model_path = os.path.join(out_dir, MODEL_FILE)
@@ -408,7 +408,7 @@ def _cmd_path(args, stdout, stderr):
     for note in prepared.notes:
         print(f"{PROG}: note: {note}", file=stderr)
     for text in _unique_warnings(caught):
-        print(f"{PROG}: warning: {_in_cli_words(text, args)}", file=stderr)
+        print(f"{PROG}: warning: {_in_cli_words(text)}", file=stderr)
     if prepared.family_reason:
         print(f"{PROG}: note: family {prepared.family} (inferred: {prepared.family_reason})",
               file=stderr)
@@ -443,10 +443,9 @@ def main(argv=None, *, stdout=None, stderr=None):
     stderr = sys.stderr if stderr is None else stderr
     argv = list(sys.argv[1:] if argv is None else argv)
 
-    parsed = None                   # the arguments, once parsed (for the wording)
 
     def show_warning(message, category, filename, lineno, file=None, line=None):
-        text = _in_cli_words(" ".join(str(message).split()), parsed)
+        text = _in_cli_words(" ".join(str(message).split()))
         print(f"{PROG}: warning: {text}", file=stderr)
 
     previous = warnings.showwarning
@@ -455,7 +454,7 @@ def main(argv=None, *, stdout=None, stderr=None):
     try:
         parser = build_parser()
         try:
-            args = parsed = parser.parse_args(argv)
+            args = parser.parse_args(argv)
         except SystemExit as exc:                   # --help / --version
             return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
         if args.command is None:

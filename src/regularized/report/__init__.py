@@ -66,10 +66,11 @@ def _penalty_label(penalty, l1_ratio):
 def build_report(frame, target, *, family=None, penalty="l1", l1_ratio=None, cv=5,
                  selection="min", impute=None, drop=(), standardize=True, n_alphas=100,
                  alpha_min_ratio=None, random_state=0, n_rounds=30, title=None, source=None,
-                 command=None, progress=None, family_note=None):
+                 command=None, progress=None, family_note=None, tol=None, max_iter=None):
     """Fit, diagnose and draw; returns a :class:`Report` (see the module docstring).
 
-    Parameters are those of :func:`regularized.io.fit_table`, plus ``n_rounds`` (resampled
+    Parameters are those of :func:`regularized.io.fit_table` (``tol``, ``max_iter``: the
+    solver's, None for the estimators' defaults), plus ``n_rounds`` (resampled
     training sets of the bias-variance decomposition), ``title``, ``source`` (where the
     data came from, shown in the page), ``command`` (the command line, shown in the footer),
     ``progress`` (a :class:`RichProgress` or :class:`NullProgress`) and ``family_note``
@@ -86,7 +87,8 @@ def build_report(frame, target, *, family=None, penalty="l1", l1_ratio=None, cv=
     progress = progress if progress is not None else NullProgress()
     ratio = penalty_l1_ratio(penalty, l1_ratio)
     settings = dict(cv=cv, selection=selection, standardize=standardize, n_alphas=n_alphas,
-                    alpha_min_ratio=alpha_min_ratio, random_state=random_state)
+                    alpha_min_ratio=alpha_min_ratio, random_state=random_state, tol=tol,
+                    max_iter=max_iter)
     with progress.task("preparing the data", total=None):
         prepared = prepare_table(frame, target, family=family, impute=impute, drop=drop)
 
