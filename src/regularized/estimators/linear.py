@@ -314,7 +314,9 @@ _CV_DOC = """
     scoring : "mse" (default) or "mae" on the held-out rows (weighted by sample_weight).
     selection : "min" or "1se" (scikit-learn's ``selection`` — the CD order — does not
         apply: coordinate descent here is cyclic on working sets).
-    n_jobs : folds in parallel threads.
+    n_jobs : folds in this many parallel threads. None: one after the other, except that
+        Gram-downdate CV (dense X, n ≥ p) runs its fold paths and the full-data path on
+        numba's threads (``NUMBA_NUM_THREADS``), BLAS held to one thread meanwhile.
     random_state : seed shuffling the folds of an integer ``cv``.
     relax : cross-validate the relaxed lasso too, over (gamma, alpha) (glmnet's
         ``relax=TRUE``); ``gammas`` its grid (default 0, .25, .5, .75, 1).
