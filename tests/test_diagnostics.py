@@ -119,3 +119,18 @@ def test_bad_arguments():
         bias_variance(Lasso(), X, y, [1.0], train_size=1.5)
     with pytest.raises(ValueError, match="rows"):
         bias_variance(Lasso(), X, y[:5], [1.0])
+
+
+def test_sparse_design_gives_the_dense_decomposition():
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(3)
+    X = sp.random(300, 30, density=0.15, random_state=3, format="csr")
+    y = X @ rng.standard_normal(30) + rng.standard_normal(300)
+    sparse = bias_variance(Lasso(alpha=0.01), X, y, n_rounds=4, random_state=0, tol=1e-11)
+    dense = bias_variance(Lasso(alpha=0.01), X.toarray(), y, n_rounds=4, random_state=0,
+                          tol=1e-11)
+    assert np.isfinite(sparse.noise)
+    np.testing.assert_allclose(sparse.noise, dense.noise, rtol=1e-10)
+    np.testing.assert_allclose(sparse.error, dense.error, rtol=1e-6)
+    np.testing.assert_allclose(sparse.bias2, dense.bias2, rtol=1e-6)

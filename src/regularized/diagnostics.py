@@ -25,6 +25,8 @@ __all__ = ["BiasVariance", "bias_variance"]
 DEFAULT_N_ALPHAS = 30
 # The OLS noise estimate needs this many residual degrees of freedom at least.
 MIN_NOISE_DOF = 5
+# A sparse X is densified for the least-squares noise estimate up to this many entries.
+NOISE_DENSE_MAX_ENTRIES = 20_000_000
 
 
 class BiasVariance:
@@ -177,6 +179,11 @@ def _noise_auto(loss, X_pool, y_pool, X_test, alphas, kw, tol, spec_known):
     at the rows ``X_test`` under the least-penalized fit on all rows (GLMs)."""
     if loss == "squared":
         N = X_pool.shape[0]
+        if hasattr(X_pool, "toarray"):                  # scipy sparse
+            if N * (X_pool.shape[1] + 1) > NOISE_DENSE_MAX_ENTRIES:
+                return np.nan, ("not separated: X is too large for the least-squares noise "
+                                "estimate; give noise_variance")
+            X_pool = X_pool.toarray()
         A = np.column_stack([np.ones(N), X_pool])
         coef, _, rank, _ = np.linalg.lstsq(A, y_pool, rcond=None)
         dof = N - rank
