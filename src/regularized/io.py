@@ -1042,8 +1042,7 @@ def fit_prepared(prepared, *, penalty="l1", l1_ratio=None, cv=5, selection="min"
                                                     standardize))
         estimator.fit(X, y)
     notes = list(prepared.notes)
-    for message in _unique_warnings(caught):
-        notes.append(f"warning: {message}")
+    notes.extend(_unique_warnings(caught))     # the CLI prints each as "note: …"
     cvp = estimator.cv_path_
     idx = cvp.index(selection)
     coef = np.atleast_2d(estimator.coef_)
