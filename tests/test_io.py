@@ -611,3 +611,73 @@ def test_path_frame_has_one_row_per_alpha():
     assert list(table.columns) == ["alpha", "n_nonzero", "deviance_ratio", "gap",
                                    "intercept", "a", "b", "c"]
     np.testing.assert_array_equal(table[["a", "b", "c"]].to_numpy(), fit.coef)
+
+
+def test_numbers_written_with_formats_are_read_as_numbers_with_one_note(tmp_path):
+    rng = np.random.default_rng(5)
+    n = 200
+    pct = rng.integers(0, 100, n)
+    thou = rng.integers(1000, 900_000, n)
+    acct = rng.integers(1, 999, n) * np.where(rng.random(n) < 0.3, -1, 1)
+    frame = pd.DataFrame({
+        "pct": [f"{v}%" for v in pct],
+        "thou": [f"{v:,}" for v in thou],
+        "acct": [f"({-v})" if v < 0 else str(v) for v in acct],
+        "mixed": [f"{v}%" if k % 2 else f"({v}%)" for k, v in enumerate(pct)],
+    })
+    frame["y"] = pct + rng.normal(size=n)
+    file = tmp_path / "formatted.csv"
+    frame.to_csv(file, index=False)                 # '2,219' quoted in a comma CSV
+    table = rio.read_table(file)
+    prepared = rio.prepare_table(table, "y")
+    assert prepared.feature_names == ["pct", "thou", "acct", "mixed"]   # not dummies
+    np.testing.assert_array_equal(prepared.X[:, 0], pct)
+    np.testing.assert_array_equal(prepared.X[:, 1], thou)
+    np.testing.assert_array_equal(prepared.X[:, 2], acct)
+    signs = np.where(np.arange(n) % 2, 1, -1)
+    np.testing.assert_array_equal(prepared.X[:, 3], signs * pct)
+    assert prepared.notes == [
+        "read 4 columns of numbers written with formats: pct (read as numbers (percent "
+        "signs dropped)), thou (read as numbers (thousands separators removed)), acct (read "
+        "as numbers ((x) read as -x)), mixed (read as numbers (percent signs dropped, (x) "
+        "read as -x))"]
+    one = rio.Preprocessor().fit(table[["pct", "y"]])
+    assert one.notes_ == ["column 'pct': read as numbers (percent signs dropped)"]
+    # predict time, also through a model file: the same formats read the same way
+    copy = rio.Preprocessor.from_dict(json.loads(json.dumps(one.to_dict())))
+    np.testing.assert_array_equal(
+        copy.transform(pd.DataFrame({"pct": ["5%", "7"], "y": [1.0, 2.0]}))[:, 0], [5, 7])
+    # formatted numbers count toward the 90% rule, the others read as missing
+    frame = pd.DataFrame({"pct": [f"{v}%" for v in pct[:19]] + ["?"], "v": np.arange(20.0)})
+    pre = rio.Preprocessor(impute="mean").fit(frame)
+    assert pre.feature_names_ == ["pct", "v"]
+    assert pre.notes_[:2] == ["column 'pct': read as numbers (percent signs dropped)",
+                              "column 'pct': 1 non-numeric value ('?') read as missing"]
+
+
+def test_decimal_commas_are_read_by_the_delimiter(tmp_path):
+    rng = np.random.default_rng(6)
+    n = 200
+    y = rng.normal(size=n).round(4) + 2
+    x = rng.integers(100, 999, n) / 1000 + 1            # '1,234': decimal in a ';' file
+    text = "a;x;y\n" + "".join(f"{k % 3};{x[k]:.3f};{y[k]:.4f}\n".replace(".", ",")
+                               for k in range(n))
+    file = tmp_path / "semicolon.csv"
+    file.write_text(text)
+    table = rio.read_table(file)
+    prepared = rio.prepare_table(table, "y")
+    assert prepared.family == "gaussian"
+    np.testing.assert_allclose(prepared.y, y)
+    np.testing.assert_allclose(prepared.X[:, 1], x)
+    assert prepared.notes == ["target 'y': decimal commas read as numbers",
+                              "column 'x': decimal commas read as numbers"]
+    # the same '1,234' values in a comma file (quoted) are thousands
+    comma = tmp_path / "comma.csv"
+    pd.DataFrame({"x": [f"{round(v * 1000):,}" for v in x], "y": y}).to_csv(comma, index=False)
+    prepared = rio.prepare_table(rio.read_table(comma), "y")
+    np.testing.assert_allclose(prepared.X[:, 0], x * 1000)
+    # without a file: digits after the comma not in threes mean a decimal comma
+    frame = pd.DataFrame({"x": [f"{v:.4f}".replace(".", ",") for v in y], "v": y})
+    pre = rio.Preprocessor().fit(frame)
+    np.testing.assert_allclose(pre.transform(frame)[:, 0], y)
+    assert pre.notes_ == ["column 'x': decimal commas read as numbers"]

@@ -163,6 +163,7 @@ def read_table(path):
         raise ValueError(f"{path} has no data rows")
     if kind != "parquet":
         _check_short_rows(path, frame, delimiter)
+        frame.attrs["delimiter"] = delimiter    # tells decimal commas from thousands
     frame.columns = [str(c) for c in frame.columns]
     duplicated = frame.columns[frame.columns.duplicated()]
     if len(duplicated):
@@ -245,6 +246,9 @@ _NOTE_FORMS = {
     "non-numeric": ("column {name!r}: {tokens} read as missing",
                     "read non-numeric values as missing in {count} mostly-numeric columns: "
                     "{names}", "{name} ({tokens})"),
+    "formatted": ("column {name!r}: {how}",
+                  "read {count} columns of numbers written with formats: {names}",
+                  "{name} ({how})"),
     "index": ("dropped column {name!r}: it holds the row numbers (an index saved with the "
               "data)", "dropped {count} columns holding the row numbers (indexes saved with "
               "the data): {names}", "{name}"),
@@ -311,7 +315,8 @@ class Preprocessor:
     --------------------------
     columns_ : list of dicts, one per input column: ``name``, ``kind``, ``dropped`` (None or
         the reason), ``fill`` (None or the imputed value), ``levels`` (categorical),
-        ``text_as_missing`` (numeric: whether non-numeric tokens read as missing).
+        ``text_as_missing`` (numeric: whether non-numeric tokens read as missing),
+        ``formats`` (numeric: the :data:`NUMBER_FORMATS` its text was written with).
     feature_names_ : names of the design's columns: a numeric column's name, or
         ``"column=level"`` for a one-hot column.
     notes_ : what fitting did that the user should know (dropped columns, imputations).
@@ -321,7 +326,12 @@ class Preprocessor:
         self.impute = impute
 
     # -- fitting -----------------------------------------------------------------------
-    def fit(self, frame):
+    def fit(self, frame, *, delimiter=None):
+        """Fit on ``frame``; ``delimiter``, that of the CSV file it was read from (default:
+        ``frame.attrs["delimiter"]``, which :func:`read_table` sets), tells a decimal comma
+        (``;``) from a thousands separator (``,``) in numbers written as text."""
+        self._delimiter = delimiter if delimiter is not None else \
+            getattr(frame, "attrs", {}).get("delimiter")
         if self.impute not in IMPUTE:
             raise ValueError(f"impute must be None, 'mean' or 'median', got {self.impute!r}")
         if frame.shape[1] == 0:
@@ -340,9 +350,9 @@ class Preprocessor:
         """The record of one column (see ``columns_``); its notes go to ``events``."""
         pd = _pandas()
         spec = {"name": str(name), "kind": None, "dropped": None, "fill": None,
-                "levels": None, "text_as_missing": False}
+                "levels": None, "text_as_missing": False, "formats": []}
         missing = s.isna().to_numpy()
-        numbers = _as_numbers(s)
+        numbers = _as_numbers(s, getattr(self, "_delimiter", None))
         if numbers is None and _holds_dates(s):
             raise ValueError(f"column {name!r} holds dates or times; convert it to "
                              "numbers or leave it out (--drop)")
@@ -351,7 +361,9 @@ class Preprocessor:
             self._fit_categorical(spec, name, s, missing, index, events)
             return spec
         spec["kind"] = "numeric"
-        values, stray = numbers
+        values, stray, spec["formats"] = numbers
+        if spec["formats"]:
+            events.append(("formatted", name, {"how": _formats_note(spec["formats"])}))
         stray_note = None
         if stray.any():
             spec["text_as_missing"] = True
@@ -473,6 +485,10 @@ class Preprocessor:
                     converted = pd.to_numeric(s, errors="coerce")
                     values = converted.to_numpy(dtype=np.float64, na_value=np.nan)
                     bad = np.isnan(values) & ~missing
+                    if bad.any() and spec.get("formats"):       # as read in training
+                        values = np.array(values)               # writable
+                        _formatted_numbers(s, bad, values, formats=spec["formats"])
+                        bad = np.isnan(values) & ~missing
                     if bad.any() and spec.get("text_as_missing"):
                         events.append(("non-numeric", name,
                                        {"tokens": _non_numeric_summary(s, bad)}))
@@ -537,7 +553,10 @@ class Preprocessor:
             for c in data["columns"]:
                 spec = {"name": str(c["name"]), "kind": c["kind"], "dropped": c["dropped"],
                         "fill": c["fill"], "levels": c["levels"],
-                        "text_as_missing": bool(c.get("text_as_missing", False))}
+                        "text_as_missing": bool(c.get("text_as_missing", False)),
+                        "formats": list(c.get("formats") or [])}
+                if not set(spec["formats"]) <= set(NUMBER_FORMATS):
+                    raise ValueError(f"unknown number formats {spec['formats']!r}")
                 if spec["kind"] not in ("numeric", "categorical"):
                     raise ValueError(f"unknown column kind {spec['kind']!r}")
                 if spec["kind"] == "categorical" and not spec["dropped"]:
@@ -602,17 +621,21 @@ def _is_number_dtype(s):
     return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
 
 
-def _as_numbers(s):
-    """``(values, stray)`` when the column ``s`` holds numbers, else None (text).
+def _as_numbers(s, delimiter=None, formats=None):
+    """``(values, stray, formats)`` when the column ``s`` holds numbers, else None (text).
 
     A numeric column holds numbers (a boolean or category one does not); a text column does
     when at least ``MOSTLY_NUMERIC`` of its non-missing values parse as numbers
-    (``pd.to_numeric``). ``values`` are float64, NaN where a value is missing or is one of
-    the other, stray tokens; ``stray`` marks those tokens.
+    (``pd.to_numeric``), also when written with a format of :data:`NUMBER_FORMATS` (see
+    :func:`_formatted_numbers`; ``delimiter``, the file's, tells a decimal comma from a
+    thousands separator). ``values`` are float64, NaN where a value is missing or is one of
+    the other, stray tokens; ``stray`` marks those tokens; ``formats`` lists the formats
+    met. ``formats`` (the argument) limits the formats read (None: all).
     """
     pd = _pandas()
     if _is_number_dtype(s):
-        return s.to_numpy(dtype=np.float64, na_value=np.nan), np.zeros(len(s), dtype=bool)
+        return (s.to_numpy(dtype=np.float64, na_value=np.nan), np.zeros(len(s), dtype=bool),
+                [])
     if pd.api.types.is_bool_dtype(s) or isinstance(s.dtype, pd.CategoricalDtype) \
             or pd.api.types.infer_dtype(s, skipna=True) not in _NUMBER_LIKE:
         return None
@@ -623,10 +646,79 @@ def _as_numbers(s):
     except (TypeError, ValueError):         # values that are neither numbers nor text
         return None
     stray = present & np.isnan(values)
+    met = []
+    if stray.any() and formats != []:
+        values = np.array(values)                       # writable
+        met = _formatted_numbers(s, stray, values, delimiter, formats)
+        stray = present & np.isnan(values)
     n_present = int(present.sum())
     if n_present == 0 or n_present - int(stray.sum()) < MOSTLY_NUMERIC * n_present:
         return None
-    return values, stray
+    return values, stray, met
+
+
+# Numbers written with a format pd.to_numeric does not read, and how a note names each.
+NUMBER_FORMATS = {"percent": "percent signs dropped",
+                  "parentheses": "(x) read as -x",
+                  "thousands": "thousands separators removed",
+                  "decimal comma": "decimal commas read as decimal points"}
+_THOUSANDS = r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+_DECIMAL_COMMA = r"-?\d+,\d+"
+
+
+def _formatted_numbers(s, stray, values, delimiter=None, formats=None):
+    """Read the ``stray`` values of ``s`` written as formatted numbers into ``values`` (in
+    place) and return the formats met (of :data:`NUMBER_FORMATS`, limited to ``formats``
+    unless None): ``12%`` → 12 (the value as written), ``(367)`` → −367 (accounting),
+    ``2,219`` → 2219 (commas between groups of three digits) or ``1,0704`` → 1.0704 (a
+    decimal comma). A comma is a decimal comma when every value with a comma is digits,
+    one comma, digits, and the file's ``delimiter`` is ``;`` (where decimal commas are the
+    custom), or, the delimiter unknown (not ``,``), some value's digits after the comma are
+    not a group of three."""
+    pd = _pandas()
+    allowed = set(NUMBER_FORMATS if formats is None else formats)
+    rows = np.flatnonzero(stray)
+    text = pd.Series(s.to_numpy(dtype=object)[rows], dtype=object)
+    is_text = text.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    text = text.where(is_text, "").astype(str).str.strip()
+    masks = {}
+    if "parentheses" in allowed:
+        masks["parentheses"] = text.str.fullmatch(r"\(\s*[^()\-]+\s*\)").to_numpy(dtype=bool)
+        text = text.where(~masks["parentheses"], text.str[1:-1].str.strip())
+    if "percent" in allowed:
+        masks["percent"] = text.str.fullmatch(r"[^%]+%").to_numpy(dtype=bool)
+        text = text.where(~masks["percent"], text.str[:-1].str.strip())
+    with_comma = text[text.str.contains(",", regex=False)]
+    if not with_comma.empty:
+        if formats is not None:                 # as in training
+            decimal = "decimal comma" in allowed
+        else:
+            decimal = bool(with_comma.str.fullmatch(_DECIMAL_COMMA).all()) and (
+                delimiter == ";" or delimiter != "," and not bool(
+                    with_comma.str.fullmatch(_THOUSANDS).all()))
+        kind, pattern = (("decimal comma", _DECIMAL_COMMA) if decimal
+                         else ("thousands", _THOUSANDS))
+        if kind in allowed:
+            masks[kind] = text.str.fullmatch(pattern).to_numpy(dtype=bool)
+            text = text.where(~masks[kind], text.str.replace(
+                ",", "." if decimal else "", regex=False))
+    if not masks:
+        return []
+    parsed = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64,
+                                                           na_value=np.nan)
+    if "parentheses" in masks:
+        parsed = np.where(masks["parentheses"], -parsed, parsed)
+    read = is_text & ~np.isnan(parsed) & np.any(list(masks.values()), axis=0)
+    values[rows[read]] = parsed[read]
+    return [kind for kind in NUMBER_FORMATS if kind in masks and (masks[kind] & read).any()]
+
+
+def _formats_note(formats):
+    """How a column of formatted numbers was read: ``"decimal commas read as numbers"`` or
+    ``"read as numbers (percent signs dropped, …)"``."""
+    if formats == ["decimal comma"]:
+        return "decimal commas read as numbers"
+    return "read as numbers (" + ", ".join(NUMBER_FORMATS[f] for f in formats) + ")"
 
 
 # What pandas.api.types.infer_dtype calls a column of date or time objects.
@@ -791,9 +883,13 @@ def prepare_table(frame, target, *, family=None, impute=None, drop=()):
     if family is not None and family not in FAMILIES:
         raise ValueError(f"family must be one of {', '.join(FAMILIES)}; got {family!r}")
     notes = []
-    numbers = None if _is_number_dtype(frame[target]) else _as_numbers(frame[target])
+    delimiter = getattr(frame, "attrs", {}).get("delimiter")
+    numbers = None if _is_number_dtype(frame[target]) else _as_numbers(frame[target],
+                                                                       delimiter)
     if numbers is not None:                 # a target of numbers written as text
-        values, stray = numbers
+        values, stray, formats = numbers
+        if formats:
+            notes.append(f"target {target!r}: {_formats_note(formats)}")
         if stray.any():
             notes.append(f"target {target!r}: {_non_numeric_summary(frame[target], stray)} "
                          "read as missing")
@@ -814,7 +910,7 @@ def prepare_table(frame, target, *, family=None, impute=None, drop=()):
     features = frame.drop(columns=[target, *drop])
     if features.shape[1] == 0:
         raise ValueError("there are no feature columns besides the target")
-    pre = Preprocessor(impute=impute).fit(features)
+    pre = Preprocessor(impute=impute).fit(features, delimiter=delimiter)
     notes.extend(pre.notes_)
     X = pre.transform(features)
     if X.shape[0] < 3:
