@@ -681,3 +681,24 @@ def test_decimal_commas_are_read_by_the_delimiter(tmp_path):
     pre = rio.Preprocessor().fit(frame)
     np.testing.assert_allclose(pre.transform(frame)[:, 0], y)
     assert pre.notes_ == ["column 'x': decimal commas read as numbers"]
+
+
+def test_text_columns_with_a_value_per_row_are_one_hot_encoded_with_a_note():
+    rng = np.random.default_rng(7)
+    n = 300
+    thou = rng.normal(size=n).round(4).astype(str).astype(object)
+    words = rng.random(n) < 0.15                       # 85% numbers: not mostly numeric
+    thou[words] = rng.choice(["low", "high"], words.sum())
+    frame = pd.DataFrame({"thou": thou, "grade": rng.choice(list("abc"), n),
+                          "code": [f"c{k % 30}" for k in range(n)], "v": rng.normal(size=n)})
+    pre = rio.Preprocessor().fit(frame)
+    levels = len(set(thou))
+    assert len([f for f in pre.feature_names_ if f.startswith("thou=")]) == levels
+    assert pre.notes_ == [f"column 'thou': {levels} distinct text values in {n} rows, "
+                          f"one-hot encoded into {levels} columns; is it an identifier or a "
+                          "number written as text? (--drop thou)"]
+    frame["id"] = [f"u{k}" for k in range(n)]
+    assert rio.Preprocessor().fit(frame).notes_ == [
+        "2 text columns have a distinct value in most rows, one-hot encoded into a column per "
+        "value; are they identifiers or numbers written as text? (--drop): thou "
+        f"({levels} values), id ({n} values)"]

@@ -65,6 +65,10 @@ SNIFF_CHARACTERS = 16 * 1024
 SNIFF_RECORDS = 20
 # A categorical column with more levels than this is refused (an identifier or free text).
 MAX_CATEGORIES = 1000
+# A text column with more levels than MANY_LEVELS, and more than MANY_LEVELS_SHARE of its
+# rows, is one-hot encoded with a note: likely an identifier or numbers written as text.
+MANY_LEVELS = 20
+MANY_LEVELS_SHARE = 0.5
 # A text column whose non-missing values parse as numbers at least this often is numeric:
 # the other values are stray tokens ('?', 'n/a', '-') standing for missing values.
 MOSTLY_NUMERIC = 0.9
@@ -249,6 +253,12 @@ _NOTE_FORMS = {
     "formatted": ("column {name!r}: {how}",
                   "read {count} columns of numbers written with formats: {names}",
                   "{name} ({how})"),
+    "many levels": ("column {name!r}: {levels} distinct text values in {rows} rows, one-hot "
+                    "encoded into {levels} columns; is it an identifier or a number "
+                    "written as text? (--drop {name})",
+                    "{count} text columns have a distinct value in most rows, one-hot "
+                    "encoded into a column per value; are they identifiers or numbers "
+                    "written as text? (--drop): {names}", "{name} ({levels} values)"),
     "index": ("dropped column {name!r}: it holds the row numbers (an index saved with the "
               "data)", "dropped {count} columns holding the row numbers (indexes saved with "
               "the data): {names}", "{name}"),
@@ -418,6 +428,8 @@ class Preprocessor:
                              "(an identifier or free text?); leave it out (--drop)")
         else:
             spec["levels"] = levels
+            if len(levels) > MANY_LEVELS and len(levels) > MANY_LEVELS_SHARE * len(s):
+                events.append(("many levels", name, {"levels": len(levels), "rows": len(s)}))
             if n_missing:
                 self._check_impute(name, missing, index)
             if self.impute is not None:
