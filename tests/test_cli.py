@@ -339,10 +339,10 @@ ERRORS = {
     "bad family": (["fit", CHURN, "--target", "churned", "--family", "gamma"], "invalid choice"),
     "dates as text": (["fit", "{d}/dates.csv", "--target", "y", "--out", "{d}/m"],
                       "column 'when' holds dates or times; convert it to numbers or leave it "
-                      "out (--drop)"),
+                      "out (--drop when)"),
     "dates in parquet": (["fit", "{d}/dates.parquet", "--target", "y", "--out", "{d}/m"],
                          "column 'when' holds dates or times; convert it to numbers or leave "
-                         "it out (--drop)"),
+                         "it out (--drop when)"),
     "one round": (["report", "--dataset", "diabetes", "--rounds", "1", "--out", "{d}/r"],
                   "argument --rounds: must be at least 2, got 1"),
     "alpha ratio 0": (["fit", CHURN, "--target", "churned", "--alpha-min-ratio", "0"],

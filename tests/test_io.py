@@ -702,3 +702,26 @@ def test_text_columns_with_a_value_per_row_are_one_hot_encoded_with_a_note():
         "2 text columns have a distinct value in most rows, one-hot encoded into a column per "
         "value; are they identifiers or numbers written as text? (--drop): thou "
         f"({levels} values), id ({n} values)"]
+
+
+def test_every_date_column_is_named_also_with_tokens_12_hour_times_and_months():
+    n = 40
+    days = pd.date_range("2021-01-01", periods=n, freq="D")
+    frame = pd.DataFrame({
+        "iso": days.strftime("%Y-%m-%d"),
+        "us": [f"{t:%I:%M} {'AM' if k % 2 else 'PM'}" for k, t in enumerate(
+            pd.date_range("2021-01-01", periods=n, freq="37min"))],
+        "month": days.strftime("%b %Y").to_numpy(dtype=object),
+        "v": np.arange(n, dtype=float)})
+    frame.loc[[3, 17], "iso"] = "unknown"                  # 5%: still a date column
+    frame.loc[5, "iso"] = None
+    with pytest.raises(ValueError, match=r"^columns 'iso', 'us', 'month' hold dates or "
+                       r"times; convert them to numbers or leave them out \(--drop iso "
+                       r"--drop us --drop month\)$"):
+        rio.Preprocessor(impute="mean").fit(frame)
+    with pytest.raises(ValueError, match=r"^column 'us' holds dates or times; convert it "
+                       r"to numbers or leave it out \(--drop us\)$"):
+        rio.Preprocessor().fit(frame[["us", "v"]])
+    # 25% tokens: not a date column
+    frame.loc[:9, "iso"] = "unknown"
+    assert rio.Preprocessor().fit(frame[["iso", "v"]]).columns_[0]["kind"] == "categorical"

@@ -39,6 +39,7 @@ import math
 import numbers
 import os
 import re
+import shlex
 import warnings
 import zipfile
 
@@ -349,6 +350,9 @@ class Preprocessor:
         events = []                 # (kind, column, fields) of each note, grouped below
         self.columns_ = [self._fit_column(frame[name], name, frame.index, events)
                          for name in frame.columns]
+        dates = [name for kind, name, _ in events if kind == "dates"]
+        if dates:
+            raise ValueError(_dates_message(dates))
         self.notes_ = _grouped_notes(events)
         self.feature_names_ = self._feature_names()
         if not self.feature_names_:
@@ -364,8 +368,9 @@ class Preprocessor:
         missing = s.isna().to_numpy()
         numbers = _as_numbers(s, getattr(self, "_delimiter", None))
         if numbers is None and _holds_dates(s):
-            raise ValueError(f"column {name!r} holds dates or times; convert it to "
-                             "numbers or leave it out (--drop)")
+            events.append(("dates", name, {}))   # refused by fit, with every such column
+            spec["kind"] = "categorical"
+            return spec
         if numbers is None:
             spec["kind"] = "categorical"
             self._fit_categorical(spec, name, s, missing, index, events)
@@ -593,6 +598,16 @@ class Preprocessor:
                 f"features={len(self.feature_names_)})")
 
 
+def _dates_message(names):
+    """The error for the columns ``names`` that hold dates or times."""
+    drops = " ".join(f"--drop {shlex.quote(str(name))}" for name in names)
+    if len(names) == 1:
+        return (f"column {names[0]!r} holds dates or times; convert it to numbers or leave "
+                f"it out ({drops})")
+    return (f"columns {', '.join(repr(name) for name in names)} hold dates or times; "
+            f"convert them to numbers or leave them out ({drops})")
+
+
 def _check_fitted(pre):
     if not hasattr(pre, "columns_"):
         raise ValueError("this Preprocessor is not fitted yet; call fit first")
@@ -736,15 +751,24 @@ def _formats_note(formats):
 # What pandas.api.types.infer_dtype calls a column of date or time objects.
 _DATE_LIKE = {"datetime64", "datetime", "date", "time", "timedelta64", "timedelta", "period"}
 # Formats that pandas' guess does not recognise: times of day, two-digit years.
+# 12-hour times and month-year ("Mar 2021").
 _UNGUESSED_DATE_FORMATS = ("%H:%M", "%H:%M:%S", "%m/%d/%y", "%d/%m/%y", "%d.%m.%y",
-                           "%m/%d/%y %H:%M", "%d/%m/%y %H:%M")
+                           "%m/%d/%y %H:%M", "%d/%m/%y %H:%M", "%I:%M %p", "%I:%M:%S %p",
+                           "%I:%M%p", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %I:%M %p",
+                           "%Y-%m-%d %I:%M %p", "%m/%d/%y %I:%M %p", "%b %Y", "%B %Y",
+                           "%b-%Y", "%b %y", "%b-%y")
+# How many distinct values guess the formats of a text column, and how many first try each.
+DATE_GUESSES = 10
+DATE_SAMPLE = 50
 
 
 def _holds_dates(s):
     """Whether the column ``s`` holds dates or times: a datetime column, date or time
-    objects (Parquet's date32), or text whose every non-missing value is a date or time in
-    one format (``2021-03-23``, ``23/03/2021 10:00``, ``10:30``…). Text formats must give
-    a year and a month, or an hour and minutes, so that "May" or "Q1" stay categories."""
+    objects (Parquet's date32), or text of which at least :data:`MOSTLY_NUMERIC` of the
+    non-missing values are dates or times in one format (``2021-03-23``, ``23/03/2021
+    10:00``, ``10:30``, ``06:04 AM``, ``Mar 2021``…; the others are tokens such as
+    'unknown'). Text formats must give a year and a month, or an hour and minutes, so
+    that "May" or "Q1" stay categories."""
     pd = _pandas()
     if pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_timedelta64_dtype(s):
         return True
@@ -756,22 +780,30 @@ def _holds_dates(s):
         return True
     if kind != "string":
         return False
-    values = pd.Series(pd.unique(s.dropna().to_numpy(dtype=object)), dtype=object)
-    if values.empty:
+    counts = pd.Series(s.dropna().to_numpy(dtype=object), dtype=object).map(
+        lambda v: str(v).strip()).value_counts(sort=False)
+    if counts.empty:
         return False
-    first = values.iloc[0].strip()
+    values = pd.Series(counts.index.to_numpy(dtype=object), dtype=object)
+    weights = counts.to_numpy()
+    needed = MOSTLY_NUMERIC * weights.sum()
+    sample = values.iloc[:DATE_SAMPLE]
     with warnings.catch_warnings():             # pandas' warnings on guessed formats
         warnings.simplefilter("ignore")
-        formats = {_guess_datetime_format(first), _guess_datetime_format(first,
-                                                                         dayfirst=True)}
-        formats = [f for f in formats if f and (
+        guessed = set()
+        for text in values.iloc[:DATE_GUESSES]:
+            guessed |= {_guess_datetime_format(text), _guess_datetime_format(text,
+                                                                             dayfirst=True)}
+        formats = [f for f in guessed if f and (
             ("%Y" in f or "%y" in f) and ("%m" in f or "%b" in f or "%B" in f)
-            or ("%H" in f and "%M" in f))] or list(_UNGUESSED_DATE_FORMATS)
+            or ("%H" in f or "%I" in f) and "%M" in f)]
         if any(f.startswith("%Y-%m-%d") for f in formats):
             formats.append("ISO8601")           # dates with and without a time of day
-        for fmt in formats:
-            parsed = pd.to_datetime(values.str.strip(), format=fmt, errors="coerce")
-            if parsed.notna().all():
+        for fmt in formats + [f for f in _UNGUESSED_DATE_FORMATS if f not in formats]:
+            if pd.to_datetime(sample, format=fmt, errors="coerce").notna().mean() < 0.5:
+                continue                        # a quick look first
+            parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+            if weights[parsed.notna().to_numpy()].sum() >= needed:
                 return True
     return False
 
