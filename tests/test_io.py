@@ -725,3 +725,29 @@ def test_every_date_column_is_named_also_with_tokens_12_hour_times_and_months():
     # 25% tokens: not a date column
     frame.loc[:9, "iso"] = "unknown"
     assert rio.Preprocessor().fit(frame[["iso", "v"]]).columns_[0]["kind"] == "categorical"
+
+
+def test_saved_indexes_with_gaps_or_shuffled_are_dropped_and_shuffled_ids_flagged(tmp_path):
+    rng = np.random.default_rng(8)
+    n = 60
+    frame = pd.DataFrame({"a": rng.normal(size=n), "id": rng.permutation(n) + 1,
+                          "b": rng.normal(size=n)})
+    frame["y"] = frame.a + rng.normal(size=n)
+    kept = frame[frame.b > -0.5]                      # df[mask].to_csv: gaps in the index
+    kept.to_csv(tmp_path / "gaps.csv")
+    shuffled = frame.sample(frac=1.0, random_state=1)
+    shuffled.to_csv(tmp_path / "shuffled.csv")
+    prepared = rio.prepare_table(rio.read_table(tmp_path / "gaps.csv"), "y")
+    assert prepared.feature_names == ["a", "id", "b"]
+    assert prepared.notes == ["dropped column 'Unnamed: 0': it holds the row numbers (an "
+                              "index saved with the data)"]
+    prepared = rio.prepare_table(rio.read_table(tmp_path / "shuffled.csv"), "y")
+    assert prepared.feature_names == ["a", "id", "b"]
+    assert prepared.notes == [
+        "dropped column 'Unnamed: 0': it holds the row numbers (an index saved with the "
+        "data)",
+        f"column 'id' holds the row numbers (1 to {n} in another order); if it is an "
+        "identifier, leave it out (--drop id)"]
+    # unnamed, but not unique integers: kept
+    frame[""] = rng.integers(0, 5, n)
+    assert "" in rio.prepare_table(frame, "y").feature_names

@@ -263,7 +263,7 @@ _NOTE_FORMS = {
     "index": ("dropped column {name!r}: it holds the row numbers (an index saved with the "
               "data)", "dropped {count} columns holding the row numbers (indexes saved with "
               "the data): {names}", "{name}"),
-    "row numbers": ("column {name!r} holds the row numbers ({first}, {second}, …, {last}); "
+    "row numbers": ("column {name!r} holds the row numbers ({numbers}); "
                     "if it is an identifier, leave it out (--drop {name})",
                     "{count} columns hold the row numbers; if they are identifiers, leave "
                     "them out (--drop): {names}", "{name}"),
@@ -389,14 +389,20 @@ class Preprocessor:
         if np.isinf(values).any():
             raise ValueError(f"column {name!r} has infinite values (rows "
                              f"{_row_list(np.isinf(values), index)})")
-        if pd.api.types.is_integer_dtype(s) and _are_row_numbers(values, index):
-            if _UNNAMED_COLUMN.fullmatch(spec["name"].strip()):
-                spec["dropped"] = "the row numbers (an index saved with the data)"
-                events.append(("index", name, {}))
-                return spec
-            events.append(("row numbers", name, {"first": f"{values[0]:g}",
-                                                 "second": f"{values[1]:g}",
-                                                 "last": f"{values[-1]:g}"}))
+        order = _are_row_numbers(values, index) if pd.api.types.is_integer_dtype(s) \
+            else None
+        if pd.api.types.is_integer_dtype(s) and _UNNAMED_COLUMN.fullmatch(
+                spec["name"].strip()) and (order or _unique(values)):
+            # an index saved with the data, also with gaps (rows left out) or shuffled
+            spec["dropped"] = "the row numbers (an index saved with the data)"
+            events.append(("index", name, {}))
+            return spec
+        if order == "in order":
+            events.append(("row numbers", name, {
+                "numbers": f"{values[0]:g}, {values[1]:g}, …, {values[-1]:g}"}))
+        elif order:
+            events.append(("row numbers", name, {
+                "numbers": f"{values.min():g} to {values.max():g} in another order"}))
         present = values[~missing]
         n_missing = int(missing.sum())
         if present.size == 0:
@@ -634,13 +640,28 @@ _UNNAMED_COLUMN = re.compile(r"(Unnamed: \d+(_level_\d+)?)?")
 
 
 def _are_row_numbers(values, index):
-    """Whether ``values`` count the rows: the row labels of an integer ``index`` (what is
-    left of 0…n−1 after rows were dropped), or the positions 0…n−1, from 0 or from 1."""
+    """``"in order"`` when ``values`` count the rows: the row labels of an integer
+    ``index`` (what is left of 0…n−1 after rows were dropped), or the positions 0…n−1,
+    from 0 or from 1; ``"shuffled"`` when they are those numbers in another order; else
+    None."""
     if values.size < 2:
-        return False
+        return None
     index = np.asarray(index)
     rows = index if np.issubdtype(index.dtype, np.integer) else np.arange(values.size)
-    return bool(np.array_equal(values, rows) or np.array_equal(values, rows + 1))
+    if np.array_equal(values, rows) or np.array_equal(values, rows + 1):
+        return "in order"
+    ordered = np.sort(values)
+    positions = np.arange(values.size)
+    if any(np.array_equal(ordered, np.sort(r)) for r in (rows, rows + 1, positions,
+                                                         positions + 1)):
+        return "shuffled"
+    return None
+
+
+def _unique(values):
+    """Whether ``values`` (no missing ones) are distinct."""
+    return values.size >= 2 and not np.isnan(values).any() \
+        and np.unique(values).size == values.size
 
 
 def _is_number_dtype(s):
