@@ -1,5 +1,6 @@
 """regularized.io: reading tables, preprocessing, fitting a table, model files."""
 import gzip
+import importlib
 import io
 import json
 import os
@@ -369,7 +370,8 @@ def test_large_mostly_zero_designs_are_fitted_as_sparse_csc(tmp_path, monkeypatc
 
     monkeypatch.setattr(LassoCV, "fit", spy)
     model = rio.fit_table(frame, "y", n_alphas=10, cv=3)
-    monkeypatch.setattr(rio, "SPARSE_MIN_ENTRIES", 10 ** 9)        # the same fit, dense
+    path_module = importlib.import_module("regularized.path")   # (regularized.path is the function)
+    monkeypatch.setattr(path_module, "SPARSE_MIN_ENTRIES", 10 ** 9)   # the same fit, dense
     dense = rio.fit_table(frame, "y", n_alphas=10, cv=3)
     assert seen == [True, False]
     assert model.info["alpha"] == pytest.approx(dense.info["alpha"], rel=1e-12)

@@ -76,11 +76,6 @@ MOSTLY_NUMERIC = 0.9
 # What pandas.api.types.infer_dtype calls a column that may hold numbers written as text.
 _NUMBER_LIKE = {"string", "mixed", "mixed-integer", "mixed-integer-float", "integer",
                 "floating", "decimal"}
-# A design with at least this many entries, of which fewer than this share are non-zero,
-# goes to the estimators as scipy CSC: coordinate descent then visits only the non-zeros,
-# and the memory is that of the non-zeros.
-SPARSE_MIN_ENTRIES = 100_000
-SPARSE_MAX_DENSITY = 0.1
 # Classification grids stop at alpha_max·1e-2 by default: below that, separable data
 # sends coefficients to infinity and the path spends its time proving it.
 CLASSIFICATION_ALPHA_MIN_RATIO = 1e-2
@@ -913,11 +908,12 @@ class Prepared:
 
     @property
     def design(self):
-        """``X`` for fitting: a scipy CSC matrix when it has at least
-        :data:`SPARSE_MIN_ENTRIES` entries and fewer than :data:`SPARSE_MAX_DENSITY` of them
-        are non-zero, else ``X`` itself. ``X`` stays dense for code that needs it (the
-        diagnostics' least-squares noise estimate)."""
-        return _sparse_if_mostly_zero(self.X)
+        """``X`` for fitting: a scipy CSC matrix when it is mostly zeros
+        (``path.sparse_if_mostly_zero``), else ``X`` itself. ``X`` stays dense for code
+        that wants it dense (the report's diagnostics)."""
+        from .path import sparse_if_mostly_zero
+
+        return sparse_if_mostly_zero(self.X)
 
     @property
     def feature_names(self):
@@ -982,16 +978,6 @@ def prepare_table(frame, target, *, family=None, impute=None, drop=()):
         raise ValueError(f"only {X.shape[0]} usable row(s); need at least 3")
     return Prepared(X=X, y=y, preprocessor=pre, family=family, family_reason=reason,
                     notes=notes, target=target)
-
-
-def _sparse_if_mostly_zero(X):
-    """``X`` as a scipy CSC matrix when it is large and mostly zeros (see
-    :data:`SPARSE_MIN_ENTRIES`), else ``X`` itself."""
-    if X.size < SPARSE_MIN_ENTRIES or np.count_nonzero(X) >= SPARSE_MAX_DENSITY * X.size:
-        return X
-    from scipy import sparse
-
-    return sparse.csc_matrix(X)
 
 
 def _column_std(X):

@@ -319,9 +319,9 @@ def gram_times_sparse_at(G, beta, nz, rows, q):
 
 @njit(cache=True, nogil=True)
 def _gradient_from_block(G, c, yy, beta, E, qE, outside, q, g):
-    """``q = Gβ``, ``g = c − q`` and ``(‖r‖², rᵀỹ)`` for a β supported on ``E``, whose
-    ``Gβ`` on E, ``qE``, CD has just left: only the rows ``outside`` E are computed,
-    O((p − |E|)·nnz) instead of O(p·nnz)."""
+    """``q = Gβ``, ``g = c − q`` and ``(‖r‖², rᵀỹ)`` for a β supported on ``E`` whose
+    ``Gβ`` on E is given (``qE``, from E's own block): only the rows ``outside`` E are
+    computed from G, O((p − |E|)·nnz) instead of O(p·nnz)."""
     nz = np.nonzero(beta)[0]
     for a in range(E.shape[0]):
         q[E[a]] = qE[a]
