@@ -512,3 +512,17 @@ def test_sparse_speculative_batch_keeps_the_warm_start_support_in_the_working_se
     dense = _fit(X[train], y[train], standardize=True, alpha_min_ratio=1e-2)
     # both certified at tol 1e-7: their objectives agree to that order
     np.testing.assert_allclose(res.objective, dense.objective, rtol=3e-7)
+
+
+def test_coef_at_below_the_path_warns_and_clamps(tall_problem):
+    X, y, _ = tall_problem
+    res = regularized.path(X, y, n_alphas=5, alpha_min_ratio=0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res.coef_at(res.alphas[0] * 10)        # above alpha_max: zeros, exact
+        res.coef_at(res.alphas[2])
+    with pytest.warns(UserWarning, match="below the smallest alpha of the path"):
+        low = res.coef_at(res.alphas[-1] / 10)
+    np.testing.assert_array_equal(low, res.coef[-1])
+    with pytest.warns(UserWarning, match="below the smallest alpha"):
+        res.predict(X, alpha=res.alphas[-1] / 10)

@@ -216,3 +216,26 @@ def test_finite_check_is_exact_when_the_sum_overflows():
             check_design(X)
     plus_minus = np.array([[np.inf, 1.0], [-np.inf, 2.0]])      # sums to NaN
     assert not all_finite(plus_minus)
+
+
+def test_dataframe_of_numbers_and_bools_and_object_numbers_are_accepted():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((30, 2))
+    y = X[:, 0] + 0.1 * rng.standard_normal(30)
+    frame = pd.DataFrame({"a": X[:, 0], "flag": X[:, 1] > 0})
+    as_array = np.c_[X[:, 0], (X[:, 1] > 0).astype(float)]
+    # (the frame's array may come in the other memory order: rounding-level differences)
+    np.testing.assert_allclose(regularized.path(frame, y, n_alphas=4).coef,
+                               regularized.path(as_array, y, n_alphas=4).coef,
+                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(regularized.path(X.astype(object), y, n_alphas=4).coef,
+                               regularized.path(X, y, n_alphas=4).coef, rtol=1e-10, atol=1e-12)
+    frame["kind"] = pd.Categorical(["u", "v"] * 15)
+    with pytest.raises(ValueError, match="non-numeric columns: kind"):
+        regularized.path(frame, y)
+    with pytest.raises(ValueError, match="object holding non-numbers"):
+        regularized.path(np.array([["a", 1.0]] * 30, dtype=object), y)
+    nullable = pd.DataFrame({"n": pd.array([1, None] * 15, dtype="Int64"), "x": X[:, 1]})
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        regularized.path(nullable, y)

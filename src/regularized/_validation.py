@@ -25,15 +25,26 @@ def check_design(X, *, name="X"):
             raise ValueError(f"{name} contains NaN or infinity")
         return X
     if hasattr(X, "dtypes") and hasattr(X, "columns"):   # a DataFrame
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+        # pandas' own tests: NumPy cannot interpret 'category' or nullable dtypes
         bad = [str(c) for c, t in zip(X.columns, X.dtypes)
-               if not (np.issubdtype(t, np.number) or np.issubdtype(t, np.bool_))]
+               if not (is_numeric_dtype(t) or is_bool_dtype(t))]
         if bad:
             raise ValueError(f"{name} has non-numeric columns: {', '.join(bad[:5])}"
                              " (encode them first)")
-        X = X.to_numpy()
+        # float64 at once: numbers beside bools would otherwise make an object array;
+        # missing values of nullable columns become NaN (refused below)
+        X = X.to_numpy(dtype=np.float64, na_value=np.nan)
     X = np.asarray(X)
-    if X.dtype == object or not (np.issubdtype(X.dtype, np.number)
-                                 or np.issubdtype(X.dtype, np.bool_)):
+    if X.dtype == object:
+        # numbers held as Python objects are accepted, as scikit-learn does
+        try:
+            X = X.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be numeric, got dtype object holding "
+                             "non-numbers") from None
+    if not (np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.bool_)):
         raise ValueError(f"{name} must be numeric, got dtype {X.dtype}")
     if np.issubdtype(X.dtype, np.complexfloating):
         raise ValueError(f"{name} must hold real numbers, got complex dtype {X.dtype}")

@@ -75,7 +75,7 @@ class Path:
     def n_features(self):
         return self.coef.shape[-1]
 
-    def _weights_at(self, alpha):
+    def _weights_at(self, alpha, warn=True):
         """Indices and weights interpolating in log(alpha) between grid points."""
         alpha = V.check_positive_float(alpha, "alpha")
         log_a = np.log(self.alphas)
@@ -83,6 +83,9 @@ class Path:
         if x >= log_a[0]:
             return 0, 0, 1.0
         if x <= log_a[-1]:
+            if warn and x < log_a[-1]:
+                # Below the grid the solution keeps moving: clamping is a stand-in.
+                _warn_outside(alpha, self.alphas[-1])
             last = len(log_a) - 1
             return last, last, 1.0
         # alphas decrease: find i with log_a[i] ≥ x > log_a[i+1]
@@ -96,13 +99,15 @@ class Path:
         """Coefficients at ``alpha`` (glmnet's ``coef(s=)``), shape (n_features,).
 
         Linear interpolation in log(alpha) between the two nearest path points;
-        exact at grid points; clamped to the ends outside the grid.
+        exact at grid points; clamped to the ends outside the grid (glmnet's
+        behaviour), with a ``UserWarning`` below the smallest alpha, where the clamped
+        coefficients are not the solution.
         """
         i, j, wi = self._weights_at(alpha)
         return wi * self.coef[i] + (1.0 - wi) * self.coef[j]
 
     def intercept_at(self, alpha):
-        i, j, wi = self._weights_at(alpha)
+        i, j, wi = self._weights_at(alpha, warn=False)      # coef_at warns
         return wi * self.intercept[i] + (1.0 - wi) * self.intercept[j]
 
     def predict(self, X, alpha=None, *, kind="link", offset=None):
@@ -240,6 +245,12 @@ def _default_alphas(g_null, v, usable, positive, l1_ratio, n, p, n_alphas, alpha
         # penalized features; any positive grid is as good as another.
         alpha_max = 1.0
     return alpha_grid(alpha_max, n, p, n_alphas, alpha_min_ratio)
+
+
+def _warn_outside(alpha, smallest):
+    warnings.warn(f"alpha={alpha:.6g} is below the smallest alpha of the path "
+                  f"({smallest:.6g}): the coefficients there are used; fit a path that reaches "
+                  "this alpha for its own solution", UserWarning, stacklevel=4)
 
 
 def _warn_unconverged(alphas, gaps, n_iter, tol, max_iter):
