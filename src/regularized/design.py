@@ -351,13 +351,22 @@ class GramDesign:
         scale[tiny] = 1.0
         self.scale = scale
         self.hess = ss / (scale * scale)
-        self._G = centred_gram(stats.xtx, f, float(n), m, scale)
+        self._stats, self._f = stats, f
+        self._G = None                 # formed on first use: a grid needs c only
         self._c = (xty - n * m * ym) / scale
         self._yy = max(yy - n * ym * ym, 0.0)
 
+    def target_problem(self):
+        """``(c, yy)``: X̃ᵀWy_c and ‖y_c‖²_w, without forming the (p, p) Gram."""
+        return self._c, self._yy
+
     def gram_problem(self, y_c=None):
         """``(G, c, yy)``: X̃ᵀWX̃, X̃ᵀWy_c and ‖y_c‖²_w, all centred and scaled."""
-        return self._G, self._c, self._yy
+        return self.gram(), self._c, self._yy
 
     def gram(self):
+        if self._G is None:
+            self._G = centred_gram(self._stats.xtx, self._f, float(self.n_samples),
+                                   self.mean, self.scale)
+            self._stats = None         # the raw statistics are not needed again
         return self._G

@@ -380,9 +380,10 @@ def _null_gradient(design, y_c, unpen):
             coef_z, *_ = np.linalg.lstsq(Z, sw * y_c, rcond=None)
             r_null = y_c - (Z @ coef_z) / np.where(sw > 0, sw, 1.0)
         return design.xt_weighted(r_null), float(design.w @ (y_c * y_c))
-    G, c, yy = design.gram_problem()
+    c, yy = design.target_problem()
     if not unpen.size:
         return c.copy(), yy
+    G = design.gram()
     coef_z, *_ = np.linalg.lstsq(G[np.ix_(unpen, unpen)], c[unpen], rcond=None)
     return c - G[:, unpen] @ coef_z, yy
 

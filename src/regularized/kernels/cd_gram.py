@@ -109,64 +109,23 @@ def _fit_unpenalized(G, c, beta, q, Z, G_ZZ, positive):
 
 
 @njit(cache=True, nogil=True)
-def _apply_moves(G, q, rows, deltas, nb):
-    """``q += Σ_a G[rows[a]]·deltas[a]`` over ``nb`` ≤ 4 rows in one pass over q."""
-    k = q.shape[0]
-    if nb == 4:
-        r0, r1, r2, r3 = G[rows[0]], G[rows[1]], G[rows[2]], G[rows[3]]
-        d0, d1, d2, d3 = deltas[0], deltas[1], deltas[2], deltas[3]
-        for i in range(k):
-            q[i] += r0[i] * d0 + r1[i] * d1 + r2[i] * d2 + r3[i] * d3
-    elif nb == 3:
-        r0, r1, r2 = G[rows[0]], G[rows[1]], G[rows[2]]
-        d0, d1, d2 = deltas[0], deltas[1], deltas[2]
-        for i in range(k):
-            q[i] += r0[i] * d0 + r1[i] * d1 + r2[i] * d2
-    elif nb == 2:
-        r0, r1 = G[rows[0]], G[rows[1]]
-        d0, d1 = deltas[0], deltas[1]
-        for i in range(k):
-            q[i] += r0[i] * d0 + r1[i] * d1
-    elif nb == 1:
-        r0 = G[rows[0]]
-        d0 = deltas[0]
-        for i in range(k):
-            q[i] += r0[i] * d0
-
-
-@njit(cache=True, nogil=True)
 def _epoch(G, c, beta, q, l1, l2, positive):
     """One CD epoch on ``½βᵀGβ − cᵀβ + penalty`` with ``q = Gβ`` kept up to date;
-    returns the largest ``G_jj·Δ²``.
-
-    Plain cyclic CD, with ``q`` brought up to date every 4 coordinates: within a
-    block the later coordinates add the earlier moves to their own ``q_j``
-    (G[rows[a], j]·δ_a), then one fused pass applies all of them. At the tail of a
-    path (|ws| in the hundreds) an epoch streams G's rows from cache; one pass
-    per 4 rows instead of one per row reads q a quarter as often.
-    """
+    returns the largest ``G_jj·Δ²``."""
     k = beta.shape[0]
     biggest = 0.0
-    rows = np.empty(4, dtype=np.int64)
-    deltas = np.empty(4)
-    for j0 in range(0, k, 4):
-        nb = 0
-        for j in range(j0, min(j0 + 4, k)):
-            qj = q[j]
-            for a in range(nb):
-                qj += G[rows[a], j] * deltas[a]
-            h = G[j, j]
-            old = beta[j]
-            new = enet_coordinate_min(h * old - (qj - c[j]), h, l1[j], l2[j], positive)
-            if new != old:
-                delta = new - old
-                if h * delta * delta > biggest:
-                    biggest = h * delta * delta
-                beta[j] = new
-                rows[nb] = j
-                deltas[nb] = delta
-                nb += 1
-        _apply_moves(G, q, rows, deltas, nb)
+    for j in range(k):
+        h = G[j, j]
+        old = beta[j]
+        new = enet_coordinate_min(h * old - (q[j] - c[j]), h, l1[j], l2[j], positive)
+        if new != old:
+            delta = new - old
+            if h * delta * delta > biggest:
+                biggest = h * delta * delta
+            beta[j] = new
+            # G symmetric: row j is column j, and rows are contiguous.
+            for i in range(k):
+                q[i] += G[j, i] * delta
     return biggest
 
 
@@ -327,14 +286,7 @@ def _gradient_from_block(G, c, yy, beta, E, qE, outside, q, g):
         q[E[a]] = qE[a]
     # Either loop reads min(nnz, p − |E|) rows of G (G symmetric).
     if nz.shape[0] < outside.shape[0]:
-        for b in range(outside.shape[0]):
-            q[outside[b]] = 0.0
-        for a in range(nz.shape[0]):
-            j = nz[a]
-            bj = beta[j]
-            for b in range(outside.shape[0]):
-                i = outside[b]
-                q[i] += G[j, i] * bj
+        gram_times_sparse_at(G, beta, nz, outside, q)
     else:
         for b in range(outside.shape[0]):
             i = outside[b]

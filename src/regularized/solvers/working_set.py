@@ -495,8 +495,7 @@ def solve_alpha(inner, l1, l2, positive, ws, usable, tol, max_epochs, proj=None)
         if rel_gap <= tol or epochs >= max_epochs:
             return epochs, rel_gap, primal, g, ws
         score = g if positive else np.abs(g)
-        # KKT violators, and any non-zero outside ws (the solve would never move it)
-        viol = ((score > l1 * (1.0 + 1e-12)) & usable) | (inner.beta_global != 0.0)
+        viol = (score > l1 * (1.0 + 1e-12)) & usable
         viol[ws] = False
         new = np.flatnonzero(viol)
         if new.size:
