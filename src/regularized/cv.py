@@ -464,7 +464,7 @@ def _sum_stats(blocks):
         yy += b.yy
         w_sum += b.w_sum
         n_rows += b.n_rows
-    return GramStats(xtx, xty, x_sum, y_sum, yy, w_sum, n_rows)
+    return GramStats(xtx, xty, x_sum, y_sum, yy, w_sum, n_rows, first.x_shift, first.y_shift)
 
 
 def _rows(X, idx):
@@ -753,16 +753,21 @@ def _cv_core(problem, *, l1_ratios, alphas, n_alphas, alpha_min_ratio, scoring, 
         if complements and _partition(splits, n) and blocks_fit:
             held = [GramStats.from_data(_rows(X, te), y[te], w[te]) for _, te in splits]
             full_stats = _sum_stats(held)
+            shifts = full_stats.shifts_for(X) if fit_intercept else None
+            if shifts is not None:
+                # Raw sums would lose the spread of X or y: all blocks about the means.
+                held = [GramStats.from_data(_rows(X, te), y[te], w[te], *shifts)
+                        for _, te in splits]
+                full_stats = _sum_stats(held)
         else:
-            full_stats = GramStats.from_data(X, y, w)
+            full_stats = GramStats.keeping_spread(X, y, w, fit_intercept)
 
     def train_stats(k):
         train, test = splits[k]
-        if complements:
-            block = held[k] if held is not None else \
-                GramStats.from_data(_rows(X, test), y[test], w[test])
-            return full_stats - block
-        return GramStats.from_data(_rows(X, train), y[train], w[train])
+        rows = test if complements else train
+        stats = held[k] if held is not None else GramStats.from_data(
+            _rows(X, rows), y[rows], w[rows], full_stats.x_shift, full_stats.y_shift)
+        return full_stats - stats if complements else stats
 
     results = []
     for l1_ratio in l1_ratios:
@@ -960,7 +965,7 @@ def ridge_loo_path(X, y, *, alphas, mode="loo", fit_intercept=True, sample_weigh
                   standardize=standardize, tol=tol)
     if p <= n:
         # One Gram for both the full-data path and the leave-one-out errors.
-        stats = GramStats.from_data(X, y, w)
+        stats = GramStats.keeping_spread(X, y, w, fit_intercept)
         full = path_from_gram(stats, **common)
         design = GramDesign(stats, bool(fit_intercept), bool(standardize))
         G, c, _ = design.gram_problem()                # X̃ᵀWX̃ (p, p), X̃ᵀWy_c

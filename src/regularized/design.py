@@ -8,6 +8,8 @@ materialised for X itself: centring and scaling are applied implicitly, a
 sparse X is never densified and a dense X is never copied (only the columns of
 a working set are gathered).
 """
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -18,31 +20,83 @@ from .kernels.dense import centred_gram, mirror_upper, weighted_col_moments, xt_
 GRAM_BLOCK_ELEMENTS = 1 << 22
 
 
-def raw_gram(X, w):
-    """``XᵀWX`` (p, p) of the raw X: one symmetric rank-k update, no copy of X."""
+# Form Gram statistics about a shift (the column means) when the raw sums would lose
+# more than this factor to cancellation: Σ w x_j² / Σ w (x_j − m_j)² above it (a column
+# or target whose mean is large next to its spread: years, coordinates, prices)
+# leaves the centred Gram with relative errors of ε·ratio, which a certificate
+# computed from that same Gram cannot see.
+GRAM_CANCELLATION_LIMIT = 1e4
+# A sparse X is centred implicitly; past this ratio (a mean 10⁵ times the spread) that
+# costs digits a tight certificate needs, and the fit says so.
+SPARSE_CENTRING_WARN_RATIO = 1e10
+
+
+def raw_gram(X, w, shift=None):
+    """``XᵀWX`` (p, p) of the raw X: one symmetric rank-k update, no copy of X.
+
+    With ``shift`` (p,): ``Σ w (x − shift)(x − shift)ᵀ``, row block by row block.
+    """
     n = X.shape[0]
     p = X.shape[1]
     unit = bool(np.all(w == 1.0))
-    if X.dtype == np.float64 and unit:
+    if X.dtype == np.float64 and unit and shift is None:
         # NumPy hands Xᵀ X to BLAS syrk (half the flops of a product) and mirrors the
         # triangle; a row block of an F-ordered X (a K-fold's held-out rows) is read in
         # place through its leading dimension, where scipy's dsyrk wrapper would copy it.
         return X.T @ X
     from scipy.linalg.blas import dsyrk
 
-    # Row blocks in float64 (weights folded in), accumulated: no full copy.
+    # Row blocks in float64 (shift subtracted, weights folded in), accumulated: no
+    # full copy.
     G = np.zeros((p, p), order="F")
-    sw = np.sqrt(w)
+    sw = None if unit else np.sqrt(w)
     step = max(1, GRAM_BLOCK_ELEMENTS // max(p, 1))
     for start in range(0, n, step):
-        blk = np.asarray(X[start:start + step], dtype=np.float64)
-        blk = blk * sw[start:start + step, None]
+        blk = np.array(X[start:start + step], dtype=np.float64, order="F")
+        if shift is not None:
+            blk -= shift
+        if sw is not None:
+            blk *= sw[start:start + step, None]
         # beta=1 accumulates into G (dsyrk's default beta=0 would overwrite it)
         G = dsyrk(1.0, blk, beta=1.0, c=G, trans=1, lower=0, overwrite_c=1)
     # dsyrk filled the upper triangle (of an F-ordered G) and left the lower one at zero.
     mirror_upper(G)
     # Symmetric: its transpose is the same matrix, C-ordered, at no cost.
     return G.T
+
+
+def shifted_matvec_t(X, v, shift):
+    """``(X − 1 shiftᵀ)ᵀ v`` (p,) for a dense X, by row blocks (no full copy)."""
+    out = np.zeros(X.shape[1])
+    step = max(1, GRAM_BLOCK_ELEMENTS // max(X.shape[1], 1))
+    for start in range(0, X.shape[0], step):
+        blk = np.array(X[start:start + step], dtype=np.float64)
+        blk -= shift
+        out += blk.T @ v[start:start + step]
+    return out
+
+
+def cancellation_ratio(sum_sq, total, w_sum):
+    """``Σ w v² / Σ w (v − v̄)²`` from the raw sums (elementwise; inf when the centred
+    sum is lost to rounding): the factor by which centring the raw sums amplifies
+    their rounding errors."""
+    sum_sq = np.asarray(sum_sq, dtype=np.float64)
+    centred = sum_sq - np.asarray(total, dtype=np.float64) ** 2 / w_sum
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(centred > 0.0, sum_sq / np.where(centred > 0.0, centred, 1.0),
+                         np.where(sum_sq > 0.0, np.inf, 1.0))
+    return ratio
+
+
+def spread_is_lost(X, sum_sq, col_sum, w_sum):
+    """True when centring raw sums would cost more than ``GRAM_CANCELLATION_LIMIT``
+    for some column of a dense X that is not exactly constant (a constant column is
+    recognised as such either way)."""
+    over = np.flatnonzero(cancellation_ratio(sum_sq, col_sum, w_sum) > GRAM_CANCELLATION_LIMIT)
+    if not over.size:
+        return False
+    cols = np.asarray(X[:, over])
+    return bool(np.any(cols.max(axis=0) > cols.min(axis=0)))
 
 
 def matvec_t(X, v):
@@ -77,8 +131,29 @@ class Design:
         self.mean = s1 / n if fit_intercept else np.zeros(self.n_features)
         # Σ w (x − m)² = Σ w x² − n m²  (Σ w = n); clipped against rounding.
         ss = np.maximum(s2 - n * self.mean * self.mean, 0.0)
-        # A column is constant when its spread is rounding-level relative to its size.
-        tiny = ss <= (1e-13 * np.maximum(s2, 1e-300))
+        # A column is constant when its spread is rounding-level relative to its size:
+        # that of the raw sums (ε·Σ w x²), or of x itself where the sum is recomputed
+        # about the mean (columns whose spread the raw sums would lose).
+        floor = np.full(self.n_features, 1e-13)
+        if fit_intercept:
+            ratio = cancellation_ratio(s2, s1, n)
+            lost = np.flatnonzero(ratio > GRAM_CANCELLATION_LIMIT)
+            if lost.size and hasattr(self, "_centred_sum_sq"):
+                ss[lost] = self._centred_sum_sq(lost)
+                floor[lost] = 1e-26
+            elif lost.size:
+                # Sparse kernels centre implicitly, to about ε·mean/spread at best.
+                bad = [j for j in lost[ratio[lost] > SPARSE_CENTRING_WARN_RATIO]
+                       if not self._is_constant(j)]
+                if bad:
+                    j = int(bad[0])
+                    factor = f"{np.sqrt(ratio[j]):.1e}" if np.isfinite(ratio[j]) else \
+                        "over 1e8"
+                    warnings.warn(
+                        f"column {j} of the sparse X has a mean {factor} times its spread: "
+                        "implicit centring of a sparse X loses that many digits; centre "
+                        "that column or pass the columns dense", UserWarning, stacklevel=4)
+        tiny = ss <= (floor * np.maximum(s2, 1e-300))
         ss[tiny] = 0.0
         if standardize:
             scale = np.sqrt(ss / n)
@@ -106,6 +181,9 @@ class DenseDesign(Design):
 
     def __init__(self, X, w, fit_intercept, standardize, keep_gram=False):
         self._raw_gram = raw_gram(X, w) if keep_gram else None
+        # Σ w (x − s)(x − s)ᵀ is what _raw_gram holds; s = 0 unless the raw sums would
+        # lose the columns' spread to cancellation (then s = the column means).
+        self._gram_shift = None
         super().__init__(X, w, fit_intercept, standardize)
 
     def _weighted_moments(self, need_sum=True):
@@ -113,10 +191,19 @@ class DenseDesign(Design):
         if self._raw_gram is not None:
             # Σ w x only matters for centring; Σ w x² is the Gram's diagonal.
             s1 = self.matvec_t(w) if need_sum else None
-            return s1, np.diag(self._raw_gram).copy()
+            s2 = np.diag(self._raw_gram).copy()
+            if need_sum and spread_is_lost(X, s2, s1, self.n_samples):
+                self._gram_shift = s1 / self.n_samples
+                self._raw_gram = raw_gram(X, w, shift=self._gram_shift)
+            return s1, s2
         if X.dtype == np.float64:
             return X.T @ w, np.einsum("i,ij,ij->j", w, X, X)  # (w ⊙ X²) summed, no temp
         return weighted_col_moments(X, w)
+
+    def _centred_sum_sq(self, cols):
+        """``Σ w (x_j − m_j)²`` for j in cols, about the mean (two passes)."""
+        B = np.asarray(self.X[:, cols], dtype=np.float64) - self.mean[cols]
+        return self.w @ (B * B)
 
     def matvec_t(self, v):
         """``Xᵀv`` (raw X), float64 result."""
@@ -132,7 +219,13 @@ class DenseDesign(Design):
         if cached is not None and cached[0] is r:
             return cached[1].copy()
         wr = self.w * r
-        out = (self.matvec_t(wr) - self.mean * wr.sum()) / self.scale
+        if self._gram_shift is None:
+            out = (self.matvec_t(wr) - self.mean * wr.sum()) / self.scale
+        else:
+            # X's spread is small next to its mean: products with the rows less the
+            # shift keep the digits a product with the raw X would lose (ε·mean/spread).
+            out = (shifted_matvec_t(self.X, wr, self._gram_shift)
+                   - (self.mean - self._gram_shift) * wr.sum()) / self.scale
         self._xt_cache = (r, out)
         return out.copy()
 
@@ -144,19 +237,26 @@ class DenseDesign(Design):
         block *= np.sqrt(self.w)[:, None]
         return block
 
-    def raw_gram(self):
-        """``XᵀWX`` (p, p) of the raw X (a fresh array: callers may modify it)."""
+    def _shifted_gram(self):
+        """``(Σ w (x − s)(x − s)ᵀ, s)``, a fresh array (callers may modify it); s is
+        None for the raw ``XᵀWX``."""
         if self._raw_gram is not None:
             G, self._raw_gram = self._raw_gram, None     # handed over, not kept twice
-            return G
-        return raw_gram(self.X, self.w)
+            return G, self._gram_shift
+        if self._gram_shift is None and np.any(self.mean):
+            G = raw_gram(self.X, self.w)
+            if not spread_is_lost(self.X, np.diag(G), self.mean * self.n_samples,
+                                  self.n_samples):
+                return G, None
+            self._gram_shift = self.mean.copy()
+        return raw_gram(self.X, self.w, shift=self._gram_shift), self._gram_shift
 
     def gram(self):
         """Full ``X̃ᵀWX̃`` (p, p), centred and scaled."""
-        G = self.raw_gram()
-        m = self.mean
+        G, shift = self._shifted_gram()
+        m = self.mean if shift is None else self.mean - shift
         if np.any(m):
-            G -= self.n_samples * np.outer(m, m)   # Σ w (x−m)(x−m)ᵀ = XᵀWX − n m mᵀ
+            G -= self.n_samples * np.outer(m, m)   # Σ w (x−m)(x−m)ᵀ = Σ w (x−s)(x−s)ᵀ − n d dᵀ
         if self.standardize:
             G /= self.scale[:, None]
             G /= self.scale[None, :]
@@ -216,6 +316,13 @@ class SparseDesign(Design):
         sq.data = np.asarray(sq.data, dtype=np.float64) ** 2
         s2 = np.asarray(sq.T @ w, dtype=np.float64).ravel()
         return s1, s2
+
+    def _is_constant(self, j):
+        X = self.X
+        vals = X.data[X.indptr[j]:X.indptr[j + 1]]
+        if vals.size < X.shape[0]:
+            vals = np.append(vals, 0.0)        # the rows not stored are 0
+        return bool(vals.max() == vals.min())
 
     def xt_weighted(self, r):
         from .kernels.cd_sparse import csc_xt_weighted
@@ -287,38 +394,74 @@ def make_design(X, w, fit_intercept, standardize, *, keep_gram=None):
 
 
 class GramStats:
-    """Sufficient statistics of a weighted least-squares problem (raw, uncentred).
+    """Sufficient statistics of a weighted least-squares problem, about a fixed shift.
 
-    ``xtx = XᵀWX`` (p, p), ``xty = XᵀWy`` (p,), ``x_sum = Xᵀw`` (p,),
-    ``y_sum = wᵀy``, ``yy = Σ w y²``, ``w_sum = Σ w``, ``n_rows`` rows. They
-    add and subtract by rows, so a cross-validation fold's statistics are the
-    full data's minus the held-out block's (DESIGN §3: CV at the cost of one fit).
+    ``xtx = Σ w (x − s)(x − s)ᵀ`` (p, p), ``xty = Σ w (x − s)(y − t)`` (p,),
+    ``x_sum = Σ w (x − s)`` (p,), ``y_sum = Σ w (y − t)``, ``yy = Σ w (y − t)²``,
+    ``w_sum = Σ w``, ``n_rows`` rows, with ``x_shift`` s (None: 0) and ``y_shift`` t.
+    They add and subtract by rows (for the same shift), so a cross-validation fold's
+    statistics are the full data's minus the held-out block's (DESIGN §3: CV at the
+    cost of one fit). The shift is 0 unless the raw sums would lose the data's spread
+    to cancellation (``shifts_for``); then it is the full data's means.
     """
 
-    def __init__(self, xtx, xty, x_sum, y_sum, yy, w_sum, n_rows):
+    def __init__(self, xtx, xty, x_sum, y_sum, yy, w_sum, n_rows, x_shift=None,
+                 y_shift=0.0):
         self.xtx, self.xty, self.x_sum = xtx, xty, x_sum
         self.y_sum, self.yy, self.w_sum, self.n_rows = y_sum, yy, w_sum, n_rows
+        self.x_shift, self.y_shift = x_shift, float(y_shift)
 
     @classmethod
-    def from_data(cls, X, y, w):
-        """Statistics of (X, y, w); X dense (read in place) or sparse."""
+    def from_data(cls, X, y, w, x_shift=None, y_shift=0.0):
+        """Statistics of (X, y, w); X dense (read in place) or sparse (no x_shift)."""
+        y_s = y - y_shift if y_shift else y
         if sp.issparse(X):
+            if x_shift is not None:
+                raise ValueError("a sparse X takes no x_shift")
             Xw = X.multiply(w[:, None]).tocsc() if not np.all(w == 1.0) else X
             xtx = np.asarray((X.T @ Xw).toarray(), dtype=np.float64)
             x_sum = np.asarray(X.T @ w, dtype=np.float64).ravel()
-            xty = np.asarray(X.T @ (w * y), dtype=np.float64).ravel()
+            xty = np.asarray(X.T @ (w * y_s), dtype=np.float64).ravel()
         else:
-            xtx = raw_gram(X, w)
-            x_sum = matvec_t(X, w)
-            xty = matvec_t(X, w * y)
-        return cls(xtx, xty, x_sum, float(w @ y), float(w @ (y * y)), float(w.sum()),
-                   X.shape[0])
+            xtx = raw_gram(X, w, shift=x_shift)
+            if x_shift is None:
+                x_sum, xty = matvec_t(X, w), matvec_t(X, w * y_s)
+            else:
+                x_sum = shifted_matvec_t(X, w, x_shift)
+                xty = shifted_matvec_t(X, w * y_s, x_shift)
+        return cls(xtx, xty, x_sum, float(w @ y_s), float(w @ (y_s * y_s)), float(w.sum()),
+                   X.shape[0], x_shift, y_shift)
+
+    @classmethod
+    def keeping_spread(cls, X, y, w, fit_intercept):
+        """``from_data``, about the means when the raw sums would lose the spread of X
+        or y (which matters only for centring, so with ``fit_intercept``)."""
+        stats = cls.from_data(X, y, w)
+        shifts = stats.shifts_for(X) if fit_intercept else None
+        return stats if shifts is None else cls.from_data(X, y, w, *shifts)
+
+    def shifts_for(self, X):
+        """``(x_shift, y_shift)`` about which statistics of these rows keep their spread,
+        or None when the unshifted ones (these) already do."""
+        if self.x_shift is not None or self.y_shift:
+            return None
+        x_lost = not sp.issparse(X) and spread_is_lost(X, np.diag(self.xtx), self.x_sum,
+                                                        self.w_sum)
+        y_lost = cancellation_ratio(self.yy, self.y_sum, self.w_sum) > GRAM_CANCELLATION_LIMIT
+        if not (x_lost or y_lost):
+            return None
+        return (self.x_sum / self.w_sum if x_lost else None,
+                self.y_sum / self.w_sum if y_lost else 0.0)
 
     def __sub__(self, other):
+        if self.y_shift != other.y_shift or (self.x_shift is not other.x_shift and not (
+                self.x_shift is not None and other.x_shift is not None
+                and np.array_equal(self.x_shift, other.x_shift))):
+            raise ValueError("GramStats about different shifts do not subtract")
         return GramStats(self.xtx - other.xtx, self.xty - other.xty,
                          self.x_sum - other.x_sum, self.y_sum - other.y_sum,
                          self.yy - other.yy, self.w_sum - other.w_sum,
-                         self.n_rows - other.n_rows)
+                         self.n_rows - other.n_rows, self.x_shift, self.y_shift)
 
 
 class GramDesign:
@@ -332,29 +475,36 @@ class GramDesign:
     def __init__(self, stats, fit_intercept, standardize):
         n = stats.n_rows
         f = n / stats.w_sum
-        self.n_samples, self.n_features = n, stats.xtx.shape[0]
+        p = stats.xtx.shape[0]
+        self.n_samples, self.n_features = n, p
         self.standardize = standardize
+        x_shift = np.zeros(p) if stats.x_shift is None else stats.x_shift
         x_sum, xty = f * stats.x_sum, f * stats.xty
         y_sum, yy = f * stats.y_sum, f * stats.yy
         if fit_intercept:
-            self.mean = x_sum / n
-            self.y_mean = y_sum / n
+            # d, e: the means less the statistics' shifts (small when shifted).
+            d, e = x_sum / n, y_sum / n
+            self.mean, self.y_mean = d + x_shift, e + stats.y_shift
         else:
-            self.mean = np.zeros(self.n_features)
-            self.y_mean = 0.0
-        m, ym = self.mean, self.y_mean
+            if stats.x_shift is not None or stats.y_shift:
+                raise ValueError("statistics about a shift need fit_intercept=True")
+            d, e = np.zeros(p), 0.0
+            self.mean, self.y_mean = d, 0.0
         diag_xtx = f * np.diag(stats.xtx)
-        ss = np.maximum(diag_xtx - n * m * m, 0.0)
-        tiny = ss <= 1e-13 * np.maximum(diag_xtx, 1e-300)
+        ss = np.maximum(diag_xtx - n * d * d, 0.0)
+        # Constant: a spread at rounding level next to the column's size Σ w x², that of
+        # the raw sums or, about the means, that of x itself (as in Design).
+        floor = 1e-13 if stats.x_shift is None else 1e-26
+        tiny = ss <= floor * np.maximum(ss + n * self.mean * self.mean, 1e-300)
         ss[tiny] = 0.0
-        scale = np.sqrt(ss / n) if standardize else np.ones(self.n_features)
+        scale = np.sqrt(ss / n) if standardize else np.ones(p)
         scale[tiny] = 1.0
         self.scale = scale
         self.hess = ss / (scale * scale)
-        self._stats, self._f = stats, f
+        self._stats, self._f, self._d = stats, f, d
         self._G = None                 # formed on first use: a grid needs c only
-        self._c = (xty - n * m * ym) / scale
-        self._yy = max(yy - n * ym * ym, 0.0)
+        self._c = (xty - n * d * e) / scale
+        self._yy = max(yy - n * e * e, 0.0)
 
     def target_problem(self):
         """``(c, yy)``: X̃ᵀWy_c and ‖y_c‖²_w, without forming the (p, p) Gram."""
@@ -367,6 +517,6 @@ class GramDesign:
     def gram(self):
         if self._G is None:
             self._G = centred_gram(self._stats.xtx, self._f, float(self.n_samples),
-                                   self.mean, self.scale)
+                                   self._d, self.scale)
             self._stats = None         # the raw statistics are not needed again
         return self._G
