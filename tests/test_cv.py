@@ -427,3 +427,23 @@ def test_unstratified_folds_that_lose_a_class_are_named():
     with pytest.raises(ValueError, match=r"fold 0 lack class 'a' \(50 samples\); use "
                                          r"stratified folds"):
         cv_path(X, y, loss="logistic", n_alphas=5, cv=KFold(2))
+
+
+@pytest.mark.parametrize("value", [0.1, 3.7, 1e6 + 0.3])
+def test_constant_target_gives_the_same_grid_and_null_fit_in_path_and_cv(value):
+    # The centred values of a constant y are the rounding of its mean; both the
+    # sample path and the Gram-downdate CV take y_c = 0 (a grid from alpha_max = 1,
+    # every coefficient 0, the intercept the constant) instead of a grid at 1e-30.
+    from regularized.estimators import LassoCV
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 5))
+    y = np.full(120, value)
+    fitted = regularized.path(X, y, n_alphas=10)
+    cv = regularized.cv_path(X, y, n_alphas=10, cv=4)
+    np.testing.assert_allclose(fitted.alphas, cv.alphas)
+    assert fitted.alphas[0] == 1.0
+    assert not fitted.coef.any() and not cv.path.coef.any()
+    np.testing.assert_allclose(cv.path.intercept, value)
+    model = LassoCV(cv=4).fit(X, y)
+    assert not model.coef_.any() and model.intercept_ == pytest.approx(value)

@@ -29,6 +29,9 @@ GRAM_CANCELLATION_LIMIT = 1e4
 # A sparse X is centred implicitly; past this ratio (a mean 10⁵ times the spread) that
 # costs digits a tight certificate needs, and the fit says so.
 SPARSE_CENTRING_WARN_RATIO = 1e10
+# A spread below this fraction of Σ w v² (about 1e-13 of |v|) is the rounding of v itself:
+# the column or target is constant.
+CONSTANT_SPREAD = 1e-26
 
 
 def raw_gram(X, w, shift=None):
@@ -140,7 +143,7 @@ class Design:
             lost = np.flatnonzero(ratio > GRAM_CANCELLATION_LIMIT)
             if lost.size and hasattr(self, "_centred_sum_sq"):
                 ss[lost] = self._centred_sum_sq(lost)
-                floor[lost] = 1e-26
+                floor[lost] = CONSTANT_SPREAD
             elif lost.size:
                 # Sparse kernels centre implicitly, to about ε·mean/spread at best.
                 bad = [j for j in lost[ratio[lost] > SPARSE_CENTRING_WARN_RATIO]
@@ -494,7 +497,7 @@ class GramDesign:
         ss = np.maximum(diag_xtx - n * d * d, 0.0)
         # Constant: a spread at rounding level next to the column's size Σ w x², that of
         # the raw sums or, about the means, that of x itself (as in Design).
-        floor = 1e-13 if stats.x_shift is None else 1e-26
+        floor = 1e-13 if stats.x_shift is None else CONSTANT_SPREAD
         tiny = ss <= floor * np.maximum(ss + n * self.mean * self.mean, 1e-300)
         ss[tiny] = 0.0
         scale = np.sqrt(ss / n) if standardize else np.ones(p)
@@ -505,6 +508,11 @@ class GramDesign:
         self._G = None                 # formed on first use: a grid needs c only
         self._c = (xty - n * d * e) / scale
         self._yy = max(yy - n * e * e, 0.0)
+        y_floor = CONSTANT_SPREAD if stats.y_shift else 1e-13
+        if fit_intercept and self._yy <= y_floor * (self._yy + n * self.y_mean ** 2):
+            # A constant y (what is left after centring is rounding): as in path.
+            self._c = np.zeros(p)
+            self._yy = 0.0
 
     def target_problem(self):
         """``(c, yy)``: X̃ᵀWy_c and ‖y_c‖²_w, without forming the (p, p) Gram."""

@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as V
-from .design import GramDesign, make_design
+from .design import CONSTANT_SPREAD, GramDesign, make_design
 from .losses import get_loss
 from .solvers.multinomial import multinomial_path
 from .solvers.newton import glm_path
@@ -228,7 +228,14 @@ def path(X, y, *, loss="squared", l1_ratio=1.0, alphas=None, n_alphas=100,
         y = y - offset
     design = make_design(X, w, bool(fit_intercept), bool(standardize))
     y_mean = float(w @ y) / n if fit_intercept else 0.0
-    return _path_on_design(design, y - y_mean, y_mean, l1_ratio=l1_ratio, alphas=alphas,
+    y_c = y - y_mean
+    fitted = w > 0
+    if fit_intercept and fitted.any() and np.max(np.abs(y_c[fitted])) <= \
+            np.sqrt(CONSTANT_SPREAD) * np.max(np.abs(y[fitted])):
+        # A constant y (its centred values are the rounding of its mean): the intercept
+        # fits it, every alpha gives β = 0, and the grid is the one for y_c = 0.
+        y_c = np.zeros(n)
+    return _path_on_design(design, y_c, y_mean, l1_ratio=l1_ratio, alphas=alphas,
                            n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
                            fit_intercept=fit_intercept, penalty_factor=penalty_factor,
                            positive=positive, tol=tol, max_iter=max_iter)
