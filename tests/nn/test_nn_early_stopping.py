@@ -1,6 +1,7 @@
 """EarlyStopping on its own, and early stopping inside the estimators."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -62,6 +63,17 @@ def test_accepts_tensor_values():
     stopper = EarlyStopping(patience=1)
     stopper.step(torch.tensor(2.0))
     assert stopper.best_value == 2.0
+
+
+def test_a_loss_that_requires_grad_is_recorded_without_a_warning():
+    """A validation loss computed outside torch.no_grad() still requires grad; float() of it
+    warns in PyTorch, so step() detaches it first."""
+    weight = torch.tensor(2.0, requires_grad=True)
+    stopper = EarlyStopping()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stopper.step(weight * 1.5)
+    assert stopper.best_value == 3.0
 
 
 def test_restore_loads_the_best_weights_and_the_copy_is_independent():

@@ -389,6 +389,47 @@ def test_bad_hyperparameters_raise_value_error(parameters):
         model.fit(X_GOOD, Y_GOOD)
 
 
+def test_dropout_given_as_a_string_is_refused_as_such():
+    """A string is iterable; its characters were taken as rates ("dropout has 3 rates but
+    there are 1 hidden layers" for "0.1")."""
+    for sizes in [(8,), (8, 8, 8)]:
+        with pytest.raises(ValueError, match="dropout must be a rate in .* got '0.1'"):
+            MLPRegressor(sizes, dropout="0.1", max_epochs=1).fit(X_GOOD, Y_GOOD)
+
+
+def test_targets_beyond_float32_range_are_refused():
+    """y is finite in float64 but overflows the float32 the network trains in; that was
+    reported as a training loss of inf at epoch 1."""
+    with pytest.raises(ValueError, match="float32"):
+        MLPRegressor(max_epochs=1).fit(X_GOOD, 1e39 * Y_GOOD)
+
+
+def test_single_class_is_named_plainly():
+    with pytest.raises(ValueError, match="one class: 'spam'$"):
+        MLPClassifier(max_epochs=1).fit(X_GOOD, np.array(["spam"] * 30))
+
+
+def test_a_failed_refit_leaves_the_estimator_unfitted():
+    """Validation sets n_features_in_ and classes_ for the new data before training can fail;
+    the old network must not stay behind to be called with them."""
+    from sklearn.exceptions import NotFittedError
+
+    regressor = MLPRegressor((8,), max_epochs=1, random_state=0).fit(X_GOOD, Y_GOOD)
+    with pytest.raises(FloatingPointError):
+        regressor.set_params(learning_rate=1e30).fit(X_GOOD[:, :3], 1e30 * Y_GOOD)
+    with pytest.raises(NotFittedError):
+        regressor.predict(X_GOOD[:, :3])
+
+    labels = (X_GOOD[:, 0] > 0).astype(int)
+    classifier = MLPClassifier((8,), max_epochs=1, random_state=0).fit(X_GOOD, labels)
+    with pytest.raises(ValueError, match="2 classes"):
+        classifier.fit(X_GOOD, np.zeros(30))
+    with pytest.raises(NotFittedError):
+        classifier.predict(X_GOOD)
+    classifier.fit(X_GOOD, labels)  # and a later fit works as usual
+    assert classifier.predict(X_GOOD).shape == (30,)
+
+
 def test_validation_split_must_leave_training_rows():
     with pytest.raises(ValueError, match="no training samples"):
         MLPRegressor(validation_fraction=0.9, max_epochs=1).fit(X_GOOD[:2], Y_GOOD[:2])

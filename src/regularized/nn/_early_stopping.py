@@ -95,6 +95,10 @@ class EarlyStopping:
         module : torch.nn.Module, optional
             Its ``state_dict`` is copied when ``value`` improves (if ``restore_best``).
         """
+        if isinstance(value, torch.Tensor):
+            # A validation loss computed outside torch.no_grad() still requires grad, and
+            # float() of such a tensor warns; only its value is recorded.
+            value = value.detach()
         value = float(value)
         self.n_steps += 1
         self.history.append(value)

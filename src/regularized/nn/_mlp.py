@@ -156,6 +156,10 @@ class _BaseMLP(BaseEstimator):
             dropout = (float(dropout),) * len(sizes)
         else:
             try:
+                # A string is iterable, but its characters are not rates: "0.1" would be
+                # reported as 3 rates for the wrong number of layers.
+                if isinstance(dropout, (str, bytes)):
+                    raise TypeError
                 dropout = tuple(dropout)
             except TypeError:
                 raise ValueError(
@@ -219,6 +223,16 @@ class _BaseMLP(BaseEstimator):
         raise NotImplementedError
 
     # ------------------------------------------------------------------ fitting
+
+    def _forget_fit(self) -> None:
+        """Drop a previous fit's network before a new fit validates anything.
+
+        Validation overwrites ``n_features_in_`` (and the classifier ``classes_``) as it goes;
+        a refit that then failed would leave them describing the new data beside the old
+        network, and predict would fail inside PyTorch or NumPy. Without ``module_`` it
+        raises NotFittedError instead.
+        """
+        self.__dict__.pop("module_", None)
 
     def _fit(self, X: np.ndarray, targets: np.ndarray, n_outputs: int, stratify) -> None:
         """Train on validated ``X`` (n, p) float32 and ``targets`` (n, n_outputs) float32 or
@@ -581,9 +595,19 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         -------
         self
         """
+        self._forget_fit()
         X, y = validate_data(self, X, y, dtype=np.float32, order="C", multi_output=True,
                              y_numeric=True)
-        y = np.asarray(y, dtype=np.float32)
+        # validate_data checks y for NaN and inf in its own dtype; the network trains in
+        # float32, where |y| > 3.4e38 becomes inf and would surface as a diverged first epoch.
+        with np.errstate(over="ignore"):
+            y = np.asarray(y, dtype=np.float32)
+        if not np.isfinite(y).all():
+            raise ValueError(
+                f"y has values beyond float32's range (|y| > {np.finfo(np.float32).max:.3g}), "
+                "the precision the network trains in; rescale the targets (e.g. with "
+                "TransformedTargetRegressor)"
+            )
         self._y_ndim = y.ndim
         targets = y.reshape(len(y), -1)
         self.n_outputs_ = targets.shape[1]
@@ -635,6 +659,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         -------
         self
         """
+        self._forget_fit()
         X, y = validate_data(self, X, y, dtype=np.float32, order="C")
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)  # binary or multiclass labels, not real numbers
@@ -642,7 +667,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         self.classes_ = encoder.classes_
         if len(self.classes_) < 2:
             raise ValueError(
-                f"MLPClassifier needs at least 2 classes in y; got one class: {self.classes_[0]!r}"
+                f"MLPClassifier needs at least 2 classes in y; got one class: "
+                f"{self.classes_[:1].tolist()[0]!r}"
             )
         codes = encoder.transform(y)
         if len(self.classes_) == 2:
