@@ -756,3 +756,67 @@ def test_mostly_zero_dense_design_is_solved_as_sparse_and_certified(loss, dtype)
     np.testing.assert_array_equal(dense.coef, csc.coef)
     np.testing.assert_array_equal(dense.intercept, csc.intercept)
     _assert_certified(dense, loss, X.astype(np.float64), y, kw, tol=1e-8)
+
+
+# ---------------------------------------------------------------------------------------
+# Found by a new-user trial of the GLM side.
+# ---------------------------------------------------------------------------------------
+def _glm_data(seed=0, n=150, p=4):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    return rng, X
+
+
+@pytest.mark.parametrize("loss", ["logistic", "poisson", "squared"])
+def test_grouped_is_refused_outside_the_multinomial_loss(loss):
+    rng, X = _glm_data()
+    y = rng.integers(0, 2, X.shape[0]).astype(float)
+    with pytest.raises(ValueError, match="grouped=True applies to loss='multinomial' only"):
+        regularized.path(X, y, loss=loss, grouped=True, n_alphas=3)
+
+
+@pytest.mark.parametrize("loss", ["poisson", "squared"])
+def test_a_path_fitted_with_an_offset_needs_one_to_predict(loss):
+    rng, X = _glm_data(1)
+    exposure = rng.uniform(0.5, 3.0, X.shape[0])
+    y = rng.poisson(exposure * np.exp(0.3 * X[:, 0])).astype(float)
+    fitted = regularized.path(X, y, loss=loss, offset=np.log(exposure), n_alphas=5)
+    assert fitted.has_offset
+    with pytest.raises(ValueError, match="fitted with an offset"):
+        fitted.predict(X, alpha=fitted.alphas[2], kind="response")
+    eta = fitted.predict(X, alpha=fitted.alphas[2], offset=np.log(exposure))
+    plain = fitted.predict(X, alpha=fitted.alphas[2], offset=np.zeros(X.shape[0]))
+    np.testing.assert_allclose(eta - plain, np.log(exposure))
+    assert not regularized.path(X, y, loss=loss, n_alphas=5).has_offset
+
+
+def test_zero_weight_classes_and_counts_are_refused():
+    rng, X = _glm_data(2)
+    y = (X[:, 0] + rng.normal(size=X.shape[0]) > 0).astype(int)
+    with pytest.raises(ValueError, match="class 1 has zero total sample weight"):
+        regularized.path(X, y, loss="logistic", sample_weight=np.where(y == 1, 0.0, 1.0))
+    y3 = rng.integers(0, 3, X.shape[0])
+    with pytest.raises(ValueError, match="class 2 has zero total sample weight"):
+        regularized.path(X, y3, loss="multinomial", sample_weight=np.where(y3 == 2, 0.0, 1.0))
+    counts = rng.poisson(1.0, X.shape[0]).astype(float)
+    with pytest.raises(ValueError, match="every positive count has zero sample weight"):
+        regularized.path(X, counts, loss="poisson", sample_weight=(counts == 0).astype(float))
+
+
+def test_poisson_cv_names_the_fold_without_positive_counts():
+    from sklearn.model_selection import KFold
+
+    rng, X = _glm_data(3, n=100)
+    y = np.zeros(100)
+    y[:2] = [1.0, 2.0]
+    with pytest.raises(ValueError, match="training rows of fold 0 have no positive count"):
+        regularized.cv_path(X, y, loss="poisson", cv=KFold(50), n_alphas=5)
+
+
+def test_poisson_early_stop_does_not_speak_of_classes():
+    rng, X = _glm_data(4, n=300, p=5)
+    y = rng.poisson(np.exp(8.0 + X[:, 0])).astype(float)
+    with pytest.warns(UserWarning, match="stopped early") as record:
+        regularized.path(X, y, loss="poisson", l1_ratio=0.5)
+    text = " ".join(str(w.message) for w in record)
+    assert "classes" not in text and "counts almost exactly" in text

@@ -44,7 +44,7 @@ import scipy.sparse as sp
 
 from . import _validation as V
 from .design import GramDesign, GramStats, make_design
-from .losses import get_loss
+from .losses import get_loss, label_text
 from .path import DEFAULT_MAX_ITER, DEFAULT_TOL, alphas_from_gram, path, path_from_gram
 from .solvers.ridge import symmetric_eigh
 
@@ -626,15 +626,18 @@ class _Problem:
                                   random_state=random_state)
 
 
-def _label(value):
-    """A class label as a user wrote it: 'a' for text, 3 for a number."""
-    value = np.asarray(value).item()
-    return repr(value) if isinstance(value, str) else str(value)
-
-
 def _check_fold_classes(problem):
     """Every training fold of a classifier must hold every class (glmnet refuses the same
     data): a class absent from a training fold has no finite intercept there."""
+    if problem.loss == "poisson":
+        for k, (train, _) in enumerate(problem.splits):
+            if not problem.w[train] @ problem.y_fit[train] > 0:
+                positive = int(np.count_nonzero(problem.y_fit > 0))
+                raise ValueError(
+                    f"the training rows of fold {k} have no positive count (y has "
+                    f"{positive} positive count{'s' if positive != 1 else ''} in all), so "
+                    "the Poisson intercept is −∞ there; use fewer folds (cv) or more data")
+        return
     if problem.loss not in ("logistic", "multinomial"):
         return
     labels = problem.y                      # 0/1, or class indices for multinomial
@@ -646,7 +649,7 @@ def _check_fold_classes(problem):
         if not lacking.size:
             continue
         pos = np.searchsorted(values, lacking)
-        described = ", ".join(f"{_label(names[i])} ({counts[i]} sample"
+        described = ", ".join(f"{label_text(names[i])} ({counts[i]} sample"
                               f"{'s' if counts[i] != 1 else ''})" for i in pos[:5])
         if counts[pos].min() < n_folds:
             raise ValueError(

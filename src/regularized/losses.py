@@ -36,6 +36,9 @@ class SquaredLoss:
     def check_target(self, y):
         return y, None
 
+    def check_weights(self, y, w, classes):
+        """Nothing to check: any positive total weight fits a squared loss."""
+
     def value(self, y, eta, w):
         r = y - eta
         return 0.5 * float(w @ (r * r))
@@ -75,6 +78,13 @@ class LogisticLoss:
                              "(use loss='multinomial')")
         return (y == classes[1]).astype(np.float64), classes
 
+    def check_weights(self, y, w, classes):
+        """Both classes need a positive total weight (else the intercept is infinite)."""
+        for label, rows in ((classes[1], y == 1.0), (classes[0], y == 0.0)):
+            if not w[rows].sum() > 0:
+                raise ValueError(f"class {label_text(label)} has zero total sample weight; the "
+                                 "logistic loss needs two classes with positive weight")
+
     def value(self, y, eta, w):
         return float(logistic_value(y, eta, w))
 
@@ -113,6 +123,12 @@ class PoissonLoss:
         if not np.any(y > 0):
             raise ValueError("y is all zero; the Poisson loss needs some positive counts")
         return y, None
+
+    def check_weights(self, y, w, classes):
+        """Some positive count needs a positive weight (else the intercept is −∞)."""
+        if not w @ y > 0:
+            raise ValueError("every positive count has zero sample weight; the Poisson loss "
+                             "needs some positive counts with positive weight")
 
     def value(self, y, eta, w):
         return float(w @ (np.exp(eta) - y * eta))
@@ -164,6 +180,13 @@ class MultinomialLoss:
         Y[np.arange(y.shape[0]), codes] = 1.0
         return Y, classes
 
+    def check_weights(self, Y, w, classes):
+        """Every class needs a positive total weight (else its intercept is −∞)."""
+        empty = np.flatnonzero(~(w @ Y > 0))
+        if empty.size:
+            raise ValueError(f"class {label_text(classes[empty[0]])} has zero total sample "
+                             "weight; drop the class or give its rows positive weight")
+
     def mean(self, eta):
         """Class probabilities; the class axis is 1."""
         z = eta - eta.max(axis=1, keepdims=True)
@@ -173,6 +196,12 @@ class MultinomialLoss:
 
 LOSSES = {"squared": SquaredLoss, "logistic": LogisticLoss, "poisson": PoissonLoss,
           "multinomial": MultinomialLoss}
+
+
+def label_text(value):
+    """A class label as a user wrote it: 'a' for text, 3 for a number."""
+    value = np.asarray(value).item()
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def get_loss(name):

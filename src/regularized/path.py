@@ -49,11 +49,12 @@ class Path:
     null_deviance : float, the deviance of the null (intercept-only) fit.
     loss : str.  classes : the class labels (logistic, multinomial) or None.
     l1_ratio : float.  fit_intercept : bool.
+    has_offset : bool, whether the fit used an ``offset`` (then ``predict`` needs one).
     """
 
     def __init__(self, *, alphas, coef, intercept, gap, n_iter, deviance_ratio,
                  objective, l1_ratio, fit_intercept, loss="squared", deviance=None,
-                 null_deviance=None, classes=None):
+                 null_deviance=None, classes=None, has_offset=False):
         self.alphas = alphas
         self.coef = coef
         self.intercept = intercept
@@ -70,6 +71,7 @@ class Path:
         self.deviance = deviance
         self.null_deviance = null_deviance
         self.classes = classes
+        self.has_offset = bool(has_offset)
 
     @property
     def n_features(self):
@@ -119,7 +121,8 @@ class Path:
         alpha : one alpha (interpolated as ``coef_at``) or None for every path point.
         kind : "link" (η) or "response" (μ: η itself for squared loss, the
             probability for logistic, e^η for Poisson).
-        offset : (n,) fixed part of the linear predictor, if the fit used one.
+        offset : (n,) fixed part of the linear predictor (e.g. log exposure); required
+            when the fit used one (``has_offset``), as glmnet's ``newoffset``.
 
         Returns
         -------
@@ -147,6 +150,9 @@ class Path:
         if offset is not None:
             offset = V.check_target(offset, X.shape[0], name="offset")
             eta = eta + offset.reshape((-1,) + (1,) * (eta.ndim - 1))
+        elif getattr(self, "has_offset", False):
+            raise ValueError("this path was fitted with an offset: pass offset= for the "
+                             "rows of X (e.g. their log exposure), or offset=0 for none")
         if kind == "link":
             return eta
         return get_loss(self.loss).mean(eta)
@@ -217,6 +223,8 @@ def path(X, y, *, loss="squared", l1_ratio=1.0, alphas=None, n_alphas=100,
     w = V.check_sample_weight(sample_weight, n)
     if offset is not None:
         offset = V.check_target(offset, n, name="offset")
+    if grouped and loss != "multinomial":
+        raise ValueError(f"grouped=True applies to loss='multinomial' only, got loss={loss!r}")
     if loss != "squared":
         return _glm_path(X, y, loss, w, offset, l1_ratio=l1_ratio, alphas=alphas,
                          n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
@@ -235,10 +243,12 @@ def path(X, y, *, loss="squared", l1_ratio=1.0, alphas=None, n_alphas=100,
         # A constant y (its centred values are the rounding of its mean): the intercept
         # fits it, every alpha gives β = 0, and the grid is the one for y_c = 0.
         y_c = np.zeros(n)
-    return _path_on_design(design, y_c, y_mean, l1_ratio=l1_ratio, alphas=alphas,
-                           n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
-                           fit_intercept=fit_intercept, penalty_factor=penalty_factor,
-                           positive=positive, tol=tol, max_iter=max_iter)
+    fitted = _path_on_design(design, y_c, y_mean, l1_ratio=l1_ratio, alphas=alphas,
+                             n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+                             fit_intercept=fit_intercept, penalty_factor=penalty_factor,
+                             positive=positive, tol=tol, max_iter=max_iter)
+    fitted.has_offset = offset is not None
+    return fitted
 
 
 def _default_alphas(g_null, v, usable, positive, l1_ratio, n, p, n_alphas, alpha_min_ratio):
@@ -291,6 +301,7 @@ def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ra
     if y_enc.shape[0] != n:
         raise ValueError(f"X and y have mismatched lengths: {n} samples in X, "
                          f"{y_enc.shape[0]} in y")
+    loss_obj.check_weights(y_enc, w, classes)
     l1_ratio = V.check_l1_ratio(l1_ratio)
     v = V.check_penalty_factor(penalty_factor, p)
     tol = V.check_positive_float(tol, "tol")
@@ -300,6 +311,7 @@ def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ra
         alphas = V.check_alphas(alphas)
     design = make_design(X, w, bool(fit_intercept), bool(standardize), keep_gram=False)
     usable = design.hess > 0
+    has_offset = offset is not None
     offset = np.zeros(n) if offset is None else offset
 
     def grid(g_null):
@@ -328,7 +340,7 @@ def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ra
     return Path(alphas=alphas, coef=coef, intercept=out["intercept"], gap=out["gap"],
                 n_iter=out["n_iter"], deviance_ratio=dev_ratio, objective=out["primal"] / n,
                 l1_ratio=l1_ratio, fit_intercept=bool(fit_intercept), loss=loss,
-                deviance=dev, null_deviance=null_dev, classes=classes)
+                deviance=dev, null_deviance=null_dev, classes=classes, has_offset=has_offset)
 
 
 def path_from_gram(stats, *, l1_ratio=1.0, alphas=None, n_alphas=100,

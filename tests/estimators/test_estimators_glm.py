@@ -185,3 +185,13 @@ def test_poisson_regressor_cv_by_hand():
     assert est.alpha_ == full.alphas[i]
     np.testing.assert_allclose(est.coef_, full.coef[i], rtol=1e-6, atol=1e-8)
     assert est.cv_results_["mean_score"].shape == (12,)
+
+
+def test_zero_weight_class_message_shows_the_label_as_written():
+    from regularized import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(np.int64)
+    with pytest.raises(ValueError, match=r"class 1 has none"):
+        LogisticRegression().fit(X, y, sample_weight=np.where(y == 1, 0, 1))

@@ -27,6 +27,7 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from .. import _validation as V
 from ..cv import cv_paths
+from ..losses import label_text
 from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, path
 from ._base import (SparseInputMixin, choose, cv_results, linear_predictor,
                     sample_weight_or_none, validate_fit_data, validate_predict_data)
@@ -53,7 +54,7 @@ def _classification_weights(estimator, y, sample_weight):
     empty = classes[weight_per_class <= 0]
     if empty.size:
         raise ValueError(f"{type(estimator).__name__} needs a positive total sample weight "
-                         f"in every class; class {empty[0]!r} has none (with "
+                         f"in every class; class {label_text(empty[0])} has none (with "
                          f"{classes.size - empty.size} class(es) left)")
     return classes, w
 

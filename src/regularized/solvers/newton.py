@@ -391,8 +391,9 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
         # glmnet's rule: stop once 99.9% of the null deviance is explained, or
         # when η runs off to infinity (separable classes).
         if null_dev > 0 and devs[i] / null_dev < 1e-3 and i + 1 < k:
-            stopped = (f"deviance explained exceeds 0.999 at alpha={alpha:.6g}: the "
-                       "classes are (nearly) separable or the model saturates")
+            stopped = (f"deviance explained exceeds 0.999 at alpha={alpha:.6g}: " + (
+                "the classes are (nearly) separable" if loss.name == "logistic" else
+                "the model fits the counts almost exactly") + " (glmnet's rule)")
             break
         if np.max(np.abs(state.eta)) >= ETA_LIMIT * 0.999 and i + 1 < k:
             stopped = f"coefficients diverge at alpha={alpha:.6g} (separable data)"
