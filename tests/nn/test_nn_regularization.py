@@ -7,7 +7,10 @@ above the noise floor. L2 (alpha), dropout and early stopping each give a lower 
 error on 2,000 fresh rows. The comparison averages three fixed seeds (data, initialisation and
 training all seeded): on one seed any of these can lose by chance on 40 rows, and what the
 test asserts is the systematic effect. On seeds 0-7 the ratios to the unregularized error
-were 0.75-0.91 (L2), 0.63-0.89 (dropout) and 0.67-1.02 (early stopping).
+were 0.56-0.81 (L2), 0.60-0.97 (dropout) and 0.44-0.95 (early stopping), with the training
+error below 0.001 of the noise variance. (The learning rate was 1e-4 while the weights
+started He-uniform; from scikit-learn's smaller Glorot-uniform start, 400 steps of 1e-4 no
+longer interpolate the 40 rows.)
 """
 
 import numpy as np
@@ -20,7 +23,7 @@ from regularized.nn import MLPRegressor  # noqa: E402
 SEEDS = (0, 1, 2)
 N_TRAIN, N_FEATURES, NOISE, SIGNAL = 40, 5, 1.5, 2.0
 TRAINING = dict(hidden_layer_sizes=(256, 256), max_epochs=400, batch_size=N_TRAIN,
-                learning_rate=1e-4, alpha=0.0)
+                learning_rate=1e-3, alpha=0.0)
 REGULARIZERS = {
     "l2": dict(alpha=0.1, l1_ratio=0.0),
     "dropout": dict(dropout=0.5),
