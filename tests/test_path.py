@@ -526,3 +526,17 @@ def test_coef_at_below_the_path_warns_and_clamps(tall_problem):
     np.testing.assert_array_equal(low, res.coef[-1])
     with pytest.warns(UserWarning, match="below the smallest alpha"):
         res.predict(X, alpha=res.alphas[-1] / 10)
+
+
+def test_coordinate_update_reads_a_rounding_level_excess_over_l1_as_a_tie():
+    # The same slack as the working-set KKT test (|g| > l1·(1 + 1e-12)): a coordinate
+    # whose |z| exceeds l1 only by rounding stays at 0 (exactly collinear columns kept
+    # 1e-15 coefficients otherwise), while a real excess still moves it.
+    from regularized.kernels.prox import enet_coordinate_min
+
+    l1, h = 6.0, 200.0
+    for sign in (1.0, -1.0):
+        assert enet_coordinate_min(sign * l1 * (1.0 + 1e-13), h, l1, 0.0, False) == 0.0
+        moved = enet_coordinate_min(sign * l1 * (1.0 + 1e-9), h, l1, 0.0, False)
+        assert moved == pytest.approx(sign * l1 * 1e-9 / h, rel=1e-6)
+    assert enet_coordinate_min(-2.0 * l1, h, l1, 0.0, True) == 0.0

@@ -434,6 +434,9 @@ class Preprocessor:
                              "(an identifier or free text?); leave it out (--drop)")
         else:
             spec["levels"] = levels
+            # Two levels take one indicator (of the second): both, beside the intercept,
+            # are exactly collinear, and the second's coefficient is then rounding noise.
+            spec["one_column"] = len(levels) == 2
             if len(levels) > MANY_LEVELS and len(levels) > MANY_LEVELS_SHARE * len(s):
                 events.append(("many levels", name, {"levels": len(levels), "rows": len(s)}))
             if n_missing:
@@ -465,7 +468,8 @@ class Preprocessor:
             if spec["kind"] == "numeric":
                 names.append(spec["name"])
             else:
-                names.extend(f"{spec['name']}={level}" for level in spec["levels"])
+                levels = spec["levels"][1:] if spec.get("one_column") else spec["levels"]
+                names.extend(f"{spec['name']}={level}" for level in levels)
         return names
 
     # -- transforming ------------------------------------------------------------------
@@ -548,7 +552,7 @@ class Preprocessor:
                         ", …" if len(unseen) > 5 else "")
                     events.append(("unseen levels", name,
                                    {"rows": int((~seen).sum()), "levels": shown}))
-                blocks.append(onehot)
+                blocks.append(onehot[:, 1:] if spec.get("one_column") else onehot)
         if notes is not None:
             notes.extend(_grouped_notes(events))
         return np.hstack(blocks) if blocks else np.empty((n, 0))
@@ -572,7 +576,9 @@ class Preprocessor:
                 spec = {"name": str(c["name"]), "kind": c["kind"], "dropped": c["dropped"],
                         "fill": c["fill"], "levels": c["levels"],
                         "text_as_missing": bool(c.get("text_as_missing", False)),
-                        "formats": list(c.get("formats") or [])}
+                        "formats": list(c.get("formats") or []),
+                        # absent from files written before two-level columns took one
+                        "one_column": bool(c.get("one_column", False))}
                 if not set(spec["formats"]) <= set(NUMBER_FORMATS):
                     raise ValueError(f"unknown number formats {spec['formats']!r}")
                 if spec["kind"] not in ("numeric", "categorical"):
