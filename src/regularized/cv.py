@@ -626,9 +626,9 @@ class _Problem:
                                   random_state=random_state)
 
 
-def _check_fold_classes(problem):
-    """Every training fold of a classifier must hold every class (glmnet refuses the same
-    data): a class absent from a training fold has no finite intercept there."""
+def _check_fold_targets(problem):
+    """Every training fold must give the loss a finite intercept: a classifier's must hold
+    every class (glmnet refuses the same data), a Poisson fold some positive count."""
     if problem.loss == "poisson":
         for k, (train, _) in enumerate(problem.splits):
             if not problem.w[train] @ problem.y_fit[train] > 0:
@@ -747,7 +747,7 @@ def _cv_core(problem, *, l1_ratios, alphas, n_alphas, alpha_min_ratio, scoring, 
     gammas = _check_gammas(gammas) if relax else None
     extra = {} if loss == "squared" else {"loss": loss}
 
-    _check_fold_classes(problem)
+    _check_fold_targets(problem)
     complements = _complements(splits, n)
     full_stats = None
     held = None

@@ -34,6 +34,12 @@ SPARSE_CENTRING_WARN_RATIO = 1e10
 CONSTANT_SPREAD = 1e-26
 
 
+def row_blocks(n, p):
+    """Slices of about ``GRAM_BLOCK_ELEMENTS`` entries of an (n, p) array, by rows."""
+    step = max(1, GRAM_BLOCK_ELEMENTS // max(p, 1))
+    return [slice(start, start + step) for start in range(0, n, step)]
+
+
 def raw_gram(X, w, shift=None):
     """``XᵀWX`` (p, p) of the raw X: one symmetric rank-k update, no copy of X.
 
@@ -53,13 +59,12 @@ def raw_gram(X, w, shift=None):
     # full copy.
     G = np.zeros((p, p), order="F")
     sw = None if unit else np.sqrt(w)
-    step = max(1, GRAM_BLOCK_ELEMENTS // max(p, 1))
-    for start in range(0, n, step):
-        blk = np.array(X[start:start + step], dtype=np.float64, order="F")
+    for rows in row_blocks(n, p):
+        blk = np.array(X[rows], dtype=np.float64, order="F")
         if shift is not None:
             blk -= shift
         if sw is not None:
-            blk *= sw[start:start + step, None]
+            blk *= sw[rows, None]
         # beta=1 accumulates into G (dsyrk's default beta=0 would overwrite it)
         G = dsyrk(1.0, blk, beta=1.0, c=G, trans=1, lower=0, overwrite_c=1)
     # dsyrk filled the upper triangle (of an F-ordered G) and left the lower one at zero.
@@ -71,11 +76,10 @@ def raw_gram(X, w, shift=None):
 def shifted_matvec_t(X, v, shift):
     """``(X − 1 shiftᵀ)ᵀ v`` (p,) for a dense X, by row blocks (no full copy)."""
     out = np.zeros(X.shape[1])
-    step = max(1, GRAM_BLOCK_ELEMENTS // max(X.shape[1], 1))
-    for start in range(0, X.shape[0], step):
-        blk = np.array(X[start:start + step], dtype=np.float64)
+    for rows in row_blocks(*X.shape):
+        blk = np.array(X[rows], dtype=np.float64)
         blk -= shift
-        out += blk.T @ v[start:start + step]
+        out += blk.T @ v[rows]
     return out
 
 
@@ -98,8 +102,9 @@ def spread_is_lost(X, sum_sq, col_sum, w_sum):
     over = np.flatnonzero(cancellation_ratio(sum_sq, col_sum, w_sum) > GRAM_CANCELLATION_LIMIT)
     if not over.size:
         return False
-    cols = np.asarray(X[:, over])
-    return bool(np.any(cols.max(axis=0) > cols.min(axis=0)))
+    first = np.asarray(X[0, over])
+    # (by row blocks: those columns may be all of X)
+    return any(bool(np.any(X[rows][:, over] != first)) for rows in row_blocks(*X.shape))
 
 
 def matvec_t(X, v):
@@ -141,7 +146,7 @@ class Design:
         if fit_intercept:
             ratio = cancellation_ratio(s2, s1, n)
             lost = np.flatnonzero(ratio > GRAM_CANCELLATION_LIMIT)
-            if lost.size and hasattr(self, "_centred_sum_sq"):
+            if lost.size and self.centres_exactly:
                 ss[lost] = self._centred_sum_sq(lost)
                 floor[lost] = CONSTANT_SPREAD
             elif lost.size:
@@ -168,6 +173,9 @@ class Design:
         self.standardize = standardize
 
     has_samples = True
+    # Whether sums of squares about the mean can be recomputed exactly (dense X); a
+    # sparse X is centred implicitly.
+    centres_exactly = False
 
     def gram_problem(self, y_c):
         """``(G, c, yy)``: X̃ᵀWX̃, X̃ᵀWy_c and ‖y_c‖²_w, all centred and scaled."""
@@ -203,10 +211,19 @@ class DenseDesign(Design):
             return X.T @ w, np.einsum("i,ij,ij->j", w, X, X)  # (w ⊙ X²) summed, no temp
         return weighted_col_moments(X, w)
 
+    centres_exactly = True
+
     def _centred_sum_sq(self, cols):
-        """``Σ w (x_j − m_j)²`` for j in cols, about the mean (two passes)."""
-        B = np.asarray(self.X[:, cols], dtype=np.float64) - self.mean[cols]
-        return self.w @ (B * B)
+        """``Σ w (x_j − m_j)²`` for j in cols: the diagonal of the Gram about the means
+        when it is formed, else a second pass over those columns by row blocks."""
+        if self._gram_shift is not None:
+            d = self.mean[cols] - self._gram_shift[cols]
+            return np.diag(self._raw_gram)[cols] - self.n_samples * d * d
+        out = np.zeros(len(cols))
+        for rows in row_blocks(*self.X.shape):
+            B = np.asarray(self.X[rows][:, cols], dtype=np.float64) - self.mean[cols]
+            out += self.w[rows] @ (B * B)
+        return out
 
     def matvec_t(self, v):
         """``Xᵀv`` (raw X), float64 result."""
@@ -457,9 +474,9 @@ class GramStats:
                 self.y_sum / self.w_sum if y_lost else 0.0)
 
     def __sub__(self, other):
-        if self.y_shift != other.y_shift or (self.x_shift is not other.x_shift and not (
-                self.x_shift is not None and other.x_shift is not None
-                and np.array_equal(self.x_shift, other.x_shift))):
+        same_x = (self.x_shift is None) == (other.x_shift is None) and (
+            self.x_shift is None or np.array_equal(self.x_shift, other.x_shift))
+        if not same_x or self.y_shift != other.y_shift:
             raise ValueError("GramStats about different shifts do not subtract")
         return GramStats(self.xtx - other.xtx, self.xty - other.xty,
                          self.x_sum - other.x_sum, self.y_sum - other.y_sum,

@@ -150,7 +150,7 @@ class Path:
         if offset is not None:
             offset = V.check_target(offset, X.shape[0], name="offset")
             eta = eta + offset.reshape((-1,) + (1,) * (eta.ndim - 1))
-        elif getattr(self, "has_offset", False):
+        elif self.has_offset:
             raise ValueError("this path was fitted with an offset: pass offset= for the "
                              "rows of X (e.g. their log exposure), or offset=0 for none")
         if kind == "link":
@@ -237,9 +237,9 @@ def path(X, y, *, loss="squared", l1_ratio=1.0, alphas=None, n_alphas=100,
     design = make_design(X, w, bool(fit_intercept), bool(standardize))
     y_mean = float(w @ y) / n if fit_intercept else 0.0
     y_c = y - y_mean
-    fitted = w > 0
-    if fit_intercept and fitted.any() and np.max(np.abs(y_c[fitted])) <= \
-            np.sqrt(CONSTANT_SPREAD) * np.max(np.abs(y[fitted])):
+    weighted = w > 0
+    if fit_intercept and weighted.any() and np.max(np.abs(y_c[weighted])) <= \
+            np.sqrt(CONSTANT_SPREAD) * np.max(np.abs(y[weighted])):
         # A constant y (its centred values are the rounding of its mean): the intercept
         # fits it, every alpha gives β = 0, and the grid is the one for y_c = 0.
         y_c = np.zeros(n)
