@@ -14,6 +14,7 @@ from numba import njit
 
 from .anderson import anderson_extrapolate, anderson_weights, combine, solve_small
 from .gap import enet_primal_dual
+from .path_rules import strong_rule
 from .prox import enet_coordinate_min
 
 # Below this working-set tolerance an Anderson point's Gβ is a product with G, not the
@@ -363,9 +364,8 @@ def gram_path(G, c, yy, alphas, L1, L2, positive, usable, tol, max_iter, inner_f
         l1 = L1[i]
         l2 = L2[i]
         l1_prev = L1[i - 1] if i > 0 else l1
-        for j in range(p):
-            score = g[j] if positive else abs(g[j])
-            in_ws[j] = ever[j] or (usable[j] and score >= 2.0 * l1[j] - l1_prev[j])
+        in_ws[:] = ever
+        strong_rule(g, l1, l1_prev, usable, positive, in_ws)
         if i >= 2:
             step = (alphas[i - 1] - alphas[i]) / (alphas[i - 2] - alphas[i - 1])
             for j in range(p):

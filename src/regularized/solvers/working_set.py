@@ -20,10 +20,11 @@ import numpy as np
 
 from ..design import DenseDesign, wants_full_gram
 from ..kernels.cd_gram import gram_cd, gram_path, gram_times_sparse, gram_times_sparse_at
-from ..kernels.cd_sparse import (csc_cd, csc_residual, csc_xt_subset, csc_xt_weighted,
-                                 csc_xt_weighted2, csc_xt_weighted_multi, residual_stats,
-                                 weighted_sq_dist)
+from ..kernels.cd_sparse import (csc_cd, csc_centred_gram_rows, csc_residual, csc_xt_subset,
+                                 csc_xt_weighted, csc_xt_weighted2, csc_xt_weighted_multi,
+                                 residual_stats, weighted_sq_dist)
 from ..kernels.gap import enet_primal_dual, penalty_value
+from ..kernels.path_rules import secant_start, strong_rule, support
 
 ANDERSON_K = 5
 # Sparse CD: a working-set gap costs about one epoch, so it is checked every
@@ -34,6 +35,16 @@ SPARSE_ANDERSON_K = 8
 # The inner solve aims below the target so that the full check usually passes
 # at the first try.
 INNER_TOL_FRACTION = 0.3
+# Sparse CD's heavy block (``cd_sparse._heavy_newton``): the active features with the
+# most non-zeros, at most HEAVY_BLOCK of them, each with non-zeros in at least
+# HEAVY_MIN_FRACTION of the rows; their Gram rows are cached along the path (up to
+# HEAVY_CACHE features, then rebuilt).
+HEAVY_BLOCK = 64
+HEAVY_MIN_FRACTION = 0.01
+HEAVY_CACHE = 2 * HEAVY_BLOCK
+HEAVY_AFTER_EPOCHS = 4
+
+
 def use_full_gram(design):
     return isinstance(design, DenseDesign) and wants_full_gram(design.n_samples,
                                                                design.n_features)
@@ -273,6 +284,36 @@ class SparseInner:
         self.ref = _Reference(design.hess)
         self.r_ref = None
         self._dual_l1 = None
+        self.col_nnz = np.diff(design.indptr)
+        self.heavy_min_nnz = max(2, int(HEAVY_MIN_FRACTION * design.n_samples))
+        self.heavy_pos = np.full(p, -1, dtype=np.int64)
+        self.heavy_ids = np.empty(0, dtype=np.int64)
+        self.heavy_gram = np.zeros((HEAVY_CACHE, HEAVY_CACHE))
+        self.heavy_on = False
+
+    def _heavy_block(self, ws):
+        """The heavy active features of ``ws`` and their Gram, or (None, None)."""
+        if not self.heavy_on:
+            return None, None
+        cand = ws[(self.beta_global[ws] != 0.0) & (self.col_nnz[ws] >= self.heavy_min_nnz)]
+        if cand.size < 2:
+            return None, None
+        if cand.size > HEAVY_BLOCK:
+            cand = cand[np.argsort(-self.col_nnz[cand], kind="stable")[:HEAVY_BLOCK]]
+        missing = cand[self.heavy_pos[cand] < 0]
+        if missing.size:
+            start = self.heavy_ids.size
+            if start + missing.size > HEAVY_CACHE:
+                self.heavy_pos[self.heavy_ids] = -1
+                self.heavy_ids = np.empty(0, dtype=np.int64)
+                start, missing = 0, cand
+            self.heavy_ids = np.concatenate([self.heavy_ids, missing])
+            self.heavy_pos[missing] = np.arange(start, self.heavy_ids.size)
+            d = self.design
+            csc_centred_gram_rows(d.data, d.indices, d.indptr, d.w, d.mean, d.scale,
+                                  self.heavy_ids, start, self.heavy_gram)
+        at = self.heavy_pos[cand]
+        return cand, self.heavy_gram[np.ix_(at, at)]
 
     def solve(self, ws, l1, l2, positive, tol_rel, max_epochs):
         d = self.design
@@ -281,11 +322,14 @@ class SparseInner:
         reuse = l1 is self._dual_l1
         if not reuse:
             self.beta_dual_global[:] = self.beta_global
+        heavy, G_heavy = self._heavy_block(ws)
         epochs, _, _ = csc_cd(d.data, d.indices, d.indptr, d.w, self.y_c, d.mean,
                               d.scale, d.hess, self.beta_global, self.r_raw,
                               self.off, ws, l1, l2, positive, max_epochs, tol_rel,
                               SPARSE_ANDERSON_K, SPARSE_GAP_EVERY,
-                              self.beta_dual_global, reuse)
+                              self.beta_dual_global, reuse, False, heavy, G_heavy)
+        # Solves that take a few epochs are where the block pays for its Gram.
+        self.heavy_on = self.heavy_on or epochs >= HEAVY_AFTER_EPOCHS
         self._dual_l1 = l1
         return epochs
 
@@ -298,18 +342,18 @@ class SparseInner:
         """Move the warm start to ``beta_global``; the residual is recomputed."""
         d = self.design
         self.beta_global[:] = beta_global
-        support = np.flatnonzero(beta_global).astype(np.int64)
         self.off[0] = csc_residual(d.data, d.indices, d.indptr, self.y_c, d.mean,
-                                   d.scale, self.beta_global, support, self.r_raw)
+                                   d.scale, self.beta_global, support(beta_global),
+                                   self.r_raw)
 
     def _residuals(self):
         """[(β, r)] for β and, if different, the dual candidate."""
         d = self.design
         out = [(self.beta_global, self.r_raw + self.off[0])]
         if not np.array_equal(self.beta_global, self.beta_dual_global):
-            support = np.flatnonzero(self.beta_dual_global).astype(np.int64)
             off_d = csc_residual(d.data, d.indices, d.indptr, self.y_c, d.mean, d.scale,
-                                 self.beta_dual_global, support, self.r_dual)
+                                 self.beta_dual_global, support(self.beta_dual_global),
+                                 self.r_dual)
             out.append((self.beta_dual_global, self.r_dual + off_d))
         return out
 
@@ -340,29 +384,39 @@ class SparseInner:
         return self.beta_dual_global.copy()
 
     def exact_pass_many(self, pairs):
-        """As ``GramInner.exact_pass_many``: one pass over X for every residual."""
+        """As ``GramInner.exact_pass_many``: one pass over X for every residual.
+
+        A pair whose dual candidate is β itself costs one residual, not two (the
+        pass's work grows with the number of residuals); its list then holds
+        only the primal triple.
+        """
         d = self.design
         n = d.n_samples
-        q = 2 * len(pairs)
-        R = np.empty((n, q))
+        vectors = []                       # the distinct coefficient vectors
+        columns = []                       # per pair: their columns in R
+        for b, b_dual in pairs:
+            cols = [len(vectors)]
+            vectors.append(b)
+            if not np.array_equal(b, b_dual):
+                cols.append(len(vectors))
+                vectors.append(b_dual)
+            columns.append(cols)
+        R = np.empty((n, len(vectors)))
         r_raw = np.empty(n)
-        for a, pair in enumerate(pairs):
-            for c, b in zip((2 * a, 2 * a + 1), pair):
-                support = np.flatnonzero(b).astype(np.int64)
-                off = csc_residual(d.data, d.indices, d.indptr, self.y_c, d.mean, d.scale,
-                                   b, support, r_raw)
-                R[:, c] = r_raw + off
-        Gm = np.empty((d.n_features, q))
+        for c, b in enumerate(vectors):
+            off = csc_residual(d.data, d.indices, d.indptr, self.y_c, d.mean, d.scale,
+                               b, support(b), r_raw)
+            R[:, c] = r_raw + off
+        Gm = np.empty((d.n_features, len(vectors)))
         csc_xt_weighted_multi(d.data, d.indices, d.indptr, d.w, R, d.scale, Gm)
-        out = []
         WR = d.w[:, None] * R
         rr = np.einsum("ij,ij->j", WR, R)
         ry = WR.T @ self.y_c
-        for a, pair in enumerate(pairs):
-            out.append([(b, Gm[:, c], float(rr[c]), float(ry[c]))
-                        for c, b in zip((2 * a, 2 * a + 1), pair)])
-        self.ref.g = Gm[:, q - 2].copy()
-        self.r_ref = R[:, q - 2].copy()
+        out = [[(vectors[c], Gm[:, c], float(rr[c]), float(ry[c])) for c in cols]
+               for cols in columns]
+        last = columns[-1][0]
+        self.ref.g = Gm[:, last].copy()
+        self.r_ref = R[:, last].copy()
         return out
 
     def bound_pass(self, ws):
@@ -560,18 +614,28 @@ def enet_path_cd(design, y_c, alphas, l1_ratio, penalty_factor, positive, tol,
     proj = UnpenalizedProjection(design, y_c, unpenalized) if unpenalized.size else None
     batched = not inner.lazy_dual
 
-    def penalties(alpha):
-        return (n * alpha * l1_ratio * penalty_factor,
-                n * alpha * (1.0 - l1_ratio) * penalty_factor)
+    penalty_cache = {}
+
+    def penalties(i):
+        """(l1, l2) at alphas[i], sum scale; the last few are kept (each is O(p))."""
+        if i not in penalty_cache:
+            if len(penalty_cache) > 4:
+                penalty_cache.pop(min(penalty_cache))
+            base = n * alphas[i] * penalty_factor
+            penalty_cache[i] = (base * l1_ratio, base * (1.0 - l1_ratio))
+        return penalty_cache[i]
+
+    ever_mask = np.zeros(p, dtype=bool)
+    ever_mask[unpenalized] = True
+    guess = np.zeros(p)
 
     def prepare(i, speculative=False):
         """Working set (strong rule from the last exact gradient) and warm start."""
-        l1, l2 = penalties(alphas[i])
-        score = state["g"] if positive else np.abs(state["g"])
-        # Sequential strong rule: keep j if |g_j| ≥ 2·l1(α_i) − l1(α_{i−1}).
-        l1_prev = penalties(alphas[i - 1])[0] if i > 0 else l1
-        keep = (score >= 2.0 * l1 - l1_prev) & usable
-        keep[state["ever"]] = False
+        l1, l2 = penalties(i)
+        keep = np.zeros(p, dtype=bool)
+        strong_rule(state["g"], l1, penalties(i - 1)[0] if i > 0 else l1, usable, positive,
+                    keep)
+        keep[ever_mask] = False
         strong = np.flatnonzero(keep)
         if speculative:
             # In a speculative batch g is the last certified gradient, a few
@@ -580,21 +644,18 @@ def enet_path_cd(design, y_c, alphas, l1_ratio, penalty_factor, positive, tol,
             # added (the certificate catches any other).
             cap = max(10, len(state["ever"]) // 10)
             if strong.size > cap:
-                ratio = score[strong] / np.maximum(l1[strong], 1e-300)
+                score = state["g"][strong] if positive else np.abs(state["g"][strong])
+                ratio = score / np.maximum(l1[strong], 1e-300)
                 strong = strong[np.argsort(-ratio)[:cap]]
         ws = np.union1d(state["ever"], strong).astype(np.int64)
         if i >= 2:
-            # Warm start on the path's secant: the lasso path is piecewise linear
-            # in alpha, so extrapolating the last step saves epochs. A sign change
-            # is cut at zero, where the coefficient would leave the active set.
             step = (alphas[i - 1] - alphas[i]) / (alphas[i - 2] - alphas[i - 1])
-            guess = coefs[i - 1] + step * (coefs[i - 1] - coefs[i - 2])
-            guess[np.sign(guess) != np.sign(coefs[i - 1])] = 0.0
+            secant_start(coefs[i - 1], coefs[i - 2], step, guess)
             inner.set_beta(guess)
         # The working set holds the warm start's support: in a speculative batch the
         # previous alphas' coefficients are not yet in "ever", and a non-zero left out
         # of the working set is never moved (nor flagged as a KKT violator).
-        ws = np.union1d(ws, np.flatnonzero(inner.beta_global)).astype(np.int64)
+        ws = np.union1d(ws, support(inner.beta_global))
         return l1, l2, ws
 
     def record(i, beta, rel_gap, primal, epochs, g, l1):
@@ -602,7 +663,10 @@ def enet_path_cd(design, y_c, alphas, l1_ratio, penalty_factor, positive, tol,
         gaps[i] = rel_gap
         n_iter[i] = epochs
         primals[i] = primal
-        state["ever"] = np.union1d(state["ever"], np.flatnonzero(beta)).astype(np.int64)
+        nz = support(beta)
+        if not ever_mask[nz].all():
+            ever_mask[nz] = True
+            state["ever"] = np.flatnonzero(ever_mask)
         state["g"], state["l1"] = g, l1
         if progress is not None:
             progress(i)
