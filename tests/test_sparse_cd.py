@@ -108,3 +108,15 @@ def test_heavy_block_shortens_the_text_like_path(monkeypatch):
     np.testing.assert_allclose(with_block.objective, without.objective, rtol=2e-6)
     assert with_block.n_iter.sum() < 0.7 * without.n_iter.sum(), (
         with_block.n_iter.sum(), without.n_iter.sum())
+
+
+def test_duplicate_heavy_columns_stay_certified():
+    # Exactly collinear frequent columns make the heavy block singular (up to its
+    # rounding-level ridge): the step must still lower the objective and the path
+    # certify, with the duplicates' total coefficient that of one column.
+    X, y = _text_like(1500, 150, 7)
+    X = sp.hstack([X, X[:, :6]]).tocsc()
+    res = _fit(X, y, fit_intercept=False, alpha_min_ratio=1e-3, tol=1e-8)
+    assert_certified(res, X.toarray(), y, 1.0, 1e-8, fit_intercept=False)
+    single = _fit(X[:, :150], y, fit_intercept=False, alphas=res.alphas, tol=1e-8)
+    np.testing.assert_allclose(res.objective, single.objective, rtol=1e-7)

@@ -316,6 +316,8 @@ def _heavy_newton(data, indices, indptr, wd, mean, scale, beta, r_raw, off, heav
     for u in range(m):
         A[u, u] += 1e-12 * tr / m       # collinear heavy columns: keep A definite
     d = np.linalg.solve(A, rhs)
+    if not np.all(np.isfinite(d)):
+        return off                       # a degenerate block: CD alone goes on
     t = 1.0
     for u in range(m):
         b = beta[heavy[sel[u]]]
