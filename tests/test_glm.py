@@ -820,3 +820,54 @@ def test_poisson_early_stop_does_not_speak_of_classes():
         regularized.path(X, y, loss="poisson", l1_ratio=0.5)
     text = " ".join(str(w.message) for w in record)
     assert "classes" not in text and "counts almost exactly" in text
+
+
+# --------------------------------------------------------------------------------------------
+# unpenalized fits (every penalty factor 0) and one-alpha fits on separable classes
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("loss", ["logistic", "poisson", "multinomial"])
+def test_null_deviance_is_the_intercept_only_fit_with_unpenalized_features(loss):
+    """Path.null_deviance is the intercept-only deviance (glmnet's nulldev), also when
+    features are unpenalized; it once included them, so an unpenalized fit explained 0% of
+    a deviance it had already fitted and glmnet's separable rule could never fire."""
+    X, y, w = _problem(loss, 62)
+    p = X.shape[1]
+    yenc, _ = R.encode_target(loss, y)
+    v = np.ones(p)
+    v[:2] = 0.0
+    for factors in (v, np.zeros(p)):
+        P = _fit(X, y, loss=loss, alphas=[0.05], penalty_factor=factors, sample_weight=w)
+        null = R.deviance(loss, yenc, R.linear_predictor(X, np.zeros_like(P.coef[0]),
+                                                         R.null_fit(loss, yenc, w)), w)
+        assert P.null_deviance == pytest.approx(null, rel=1e-9)
+        dev = R.deviance(loss, yenc, R.linear_predictor(X, P.coef[0], P.intercept[0]), w)
+        assert P.deviance_ratio[0] == pytest.approx(1 - dev / null, rel=1e-9)
+        assert P.deviance_ratio[0] > 0.05
+
+
+@pytest.mark.parametrize("loss", ["logistic", "poisson", "multinomial"])
+def test_unpenalized_path_is_certified_and_counts_its_newton_steps(loss):
+    X, y, w = R.make_glm_problem(loss, 300, 5, 63)
+    kw = dict(loss=loss, alphas=[1.0], penalty_factor=np.zeros(X.shape[1]), sample_weight=w)
+    P = _fit(X, y, **kw)
+    _assert_certified(P, loss, X, y, kw, tol=1e-7)
+    assert P.n_iter[0] >= 2                  # the exact Newton steps of the whole fit
+
+
+@pytest.mark.parametrize("loss", ["logistic", "multinomial"])
+def test_unpenalized_fit_on_separable_classes_warns_and_certifies_nothing(loss):
+    """No finite optimum: the Newton steps stop (their number bounded), the gap does not claim
+    a certificate the dual cannot give (it read 0 with no warning: the unpenalized gradient
+    was assumed to vanish), and a ConvergenceWarning names separable classes."""
+    from regularized.solvers.newton import POLISH_STEPS
+
+    X, y = _separable(loss)
+    with pytest.warns(ConvergenceWarning, match=r"separable.*no finite optimum") as record:
+        P = regularized.path(X, y, loss=loss, alphas=[1.0], penalty_factor=np.zeros(X.shape[1]))
+    assert "deviance explained exceeds 0.999" in str(record[0].message).lower()
+    assert np.all(np.isfinite(P.coef)) and np.all(np.isfinite(P.intercept))
+    assert P.deviance_ratio[0] > 0.999
+    # Newton steps on the whole block (logistic), cycles of them per class (multinomial)
+    assert P.n_iter[0] <= POLISH_STEPS * (1 if loss == "logistic" else 3 * 100)
+    if loss == "logistic":                   # 50 steps leave the gradient above rounding
+        assert P.gap[0] == np.inf

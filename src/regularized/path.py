@@ -40,7 +40,8 @@ class Path:
     gap : (n_alphas,) relative duality gap ``(P(β) − D(θ)) / P(β)`` reached at
         each alpha; it bounds the relative suboptimality ``(P − P*) / P*``
         up to a factor ``P / P* ≤ 1 / (1 − gap)``.
-    n_iter : (n_alphas,) coordinate-descent epochs at each alpha.
+    n_iter : (n_alphas,) coordinate-descent epochs at each alpha (GLM losses: the first
+        alpha also counts the exact Newton steps fitting the unpenalized features).
     n_nonzero : (n_alphas,) non-zero coefficients.
     deviance_ratio : (n_alphas,) fraction of the null deviance explained,
         ``1 − RSS_w(β) / RSS_w(null)``.
@@ -203,7 +204,9 @@ def path(X, y, *, loss="squared", l1_ratio=1.0, alphas=None, n_alphas=100,
     sample_weight : (n,) non-negative weights.
     offset : (n,) fixed part of the linear predictor (e.g. log exposure for
         Poisson); for squared loss it is subtracted from y.
-    penalty_factor : (p,) v_j ≥ 0; 0 leaves feature j unpenalized.
+    penalty_factor : (p,) v_j ≥ 0; 0 leaves feature j unpenalized (all 0: the
+        unpenalized fit, whatever the alpha; on separable classes it has no finite
+        optimum and a ConvergenceWarning says so).
     positive : constrain β ≥ 0.
     grouped : multinomial only: penalize each feature's coefficients across
         classes as one group, ``ρ‖β_j‖₂ + (1−ρ)/2‖β_j‖²`` (glmnet's
@@ -282,6 +285,19 @@ def _warn_unconverged(alphas, gaps, n_iter, tol, max_iter):
                 "increase max_iter or tol", ConvergenceWarning, stacklevel=4)
 
 
+def _warn_separable(gap, n_iter, reason):
+    """The unpenalized fit of a GLM path met glmnet's rule with diverging coefficients
+    (``newton.run_path``): name the problem and what was returned."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    what = ("the unpenalized fit may have no finite optimum: its coefficients grow "
+            "without bound when the classes are separable, and those returned are "
+            f"where it stopped (relative duality gap {gap:.3e}, {n_iter} Newton steps). "
+            "A penalty (alpha > 0, finite C) gives finite, stable coefficients")
+    warnings.warn(f"(nearly) separable data: {what}. {reason[0].upper()}{reason[1:]}.",
+                  ConvergenceWarning, stacklevel=4)
+
+
 def sparse_if_mostly_zero(X):
     """``X`` as a CSC matrix when it is dense, has at least ``SPARSE_MIN_ENTRIES``
     entries and fewer than ``SPARSE_MAX_DENSITY`` of them are non-zero; else X itself."""
@@ -332,7 +348,11 @@ def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ra
     if out["stopped"] is not None:
         warnings.warn(f"path stopped early after {len(alphas)} alphas: {out['stopped']}",
                       UserWarning, stacklevel=3)
-    _warn_unconverged(alphas, out["gap"], out["n_iter"], tol, max_iter)
+    gap = out["gap"]
+    if out["separable"] is not None:
+        _warn_separable(gap[-1], out["n_iter"][-1], out["separable"])
+        gap = gap[:-1]
+    _warn_unconverged(alphas, gap, out["n_iter"], tol, max_iter)
     coef = out["coef"] / design.scale          # (k, p) or (k, K, p)
     null_dev = out["null_deviance"]
     dev = out["deviance"]

@@ -91,15 +91,18 @@ def test_multinomial_matches_sklearn():
         ours.predict_proba(X), axis=1)])
 
 
+@pytest.mark.parametrize("alpha", [0.1, 0.0], ids=["penalized", "unpenalized"])
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
-def test_poisson_matches_sklearn(weighted):
+def test_poisson_matches_sklearn(weighted, alpha):
+    """alpha=0 (as scikit-learn) is the unpenalized fit: its n_iter_ counts Newton steps."""
     rng = np.random.default_rng(5)
     X = rng.standard_normal((100, 5))
     y = rng.poisson(np.exp(0.4 * X[:, 0] - 0.3 * X[:, 1] + 0.5))
     w = rng.uniform(0.3, 2.0, 100) if weighted else None
-    ours = PoissonRegressor(alpha=0.1, tol=TOL).fit(X, y, sample_weight=w)
-    theirs = sk.PoissonRegressor(alpha=0.1, tol=1e-12, max_iter=10_000).fit(
+    ours = PoissonRegressor(alpha=alpha, tol=TOL).fit(X, y, sample_weight=w)
+    theirs = sk.PoissonRegressor(alpha=alpha, tol=1e-12, max_iter=10_000).fit(
         X, y, sample_weight=w)
+    assert ours.dual_gap_ <= TOL and ours.n_iter_ >= 1
     np.testing.assert_allclose(ours.coef_, theirs.coef_, **CLOSE)
     np.testing.assert_allclose(ours.intercept_, theirs.intercept_, **CLOSE)
     np.testing.assert_allclose(ours.predict(X), theirs.predict(X), **CLOSE)
@@ -116,6 +119,95 @@ def test_one_class_raises_with_class_in_message():
         LogisticRegression().fit(X, y, sample_weight=w)
     with pytest.raises(ValueError, match="C"):
         LogisticRegression(C=0.0).fit(X, y)
+
+
+# ------------------------------------------------------------------------------------------
+# unpenalized fits, the deprecated penalty=, separable classes
+# ------------------------------------------------------------------------------------------
+def _blobs(n=200, p=5, seed=0):
+    """Two well-separated Gaussian blobs: linearly separable classes."""
+    rng = np.random.default_rng(seed)
+    X = np.vstack([rng.normal(-3, 1, (n // 2, p)), rng.normal(3, 1, (n // 2, p))])
+    return X, np.r_[np.zeros(n // 2), np.ones(n // 2)]
+
+
+@pytest.mark.parametrize("design", ["dense", "csr"])
+def test_logistic_c_inf_is_the_unpenalized_fit_of_sklearn(design):
+    """C=np.inf (scikit-learn 1.8+'s spelling of penalty=None): binary and multinomial,
+    weighted, equal to scikit-learn's unpenalized lbfgs fit, certified."""
+    X, y, w = _binary(n=200, seed=6)
+    Xd = X if design == "dense" else sp.csr_matrix(X)
+    ours = LogisticRegression(C=np.inf, tol=TOL).fit(Xd, y, sample_weight=w)
+    theirs = sk.LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(
+        X, y, sample_weight=w)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, **CLOSE)
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, **CLOSE)
+    assert ours.dual_gap_ <= TOL and ours.n_iter_[0] >= 2      # Newton steps
+    assert np.all(ours.path_.gap <= TOL)
+    X3, y3 = _multiclass(n=300, seed=7)
+    ours = LogisticRegression(C=np.inf, tol=TOL).fit(X3, y3)
+    theirs = sk.LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(X3, y3)
+    # the loss ignores a shift of a feature's row: both report the centred rows
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(ours.predict_proba(X3), theirs.predict_proba(X3), rtol=1e-5,
+                               atol=1e-7)
+    assert ours.dual_gap_ <= TOL
+
+
+def test_bad_c_and_alpha_are_refused():
+    X, y, _ = _binary()
+    for C in (0.0, -1.0, np.nan, "1"):
+        with pytest.raises(ValueError, match=r"C must be a number in \(0, inf\]"):
+            LogisticRegression(C=C).fit(X, y)
+    for alpha in (-0.1, np.inf, np.nan):
+        with pytest.raises(ValueError, match="alpha must be a finite number ≥ 0"):
+            PoissonRegressor(alpha=alpha).fit(X, np.ones(len(y)))
+
+
+def test_deprecated_penalty_maps_onto_c_and_l1_ratio_as_sklearn_1_9():
+    """scikit-learn 1.9 still takes penalty= with a FutureWarning: None is C=inf, "l2"
+    l1_ratio=0, "l1" l1_ratio=1 (and says when l1_ratio disagrees), "elasticnet" l1_ratio."""
+    X, y, _ = _binary(n=150, p=6, seed=9)
+
+    def fit(**kw):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = LogisticRegression(tol=TOL, **kw).fit(X, y)
+        return model, [(w.category, str(w.message)) for w in caught]
+
+    for penalty, same in ((None, dict(C=np.inf)), ("l2", dict(C=0.5)),
+                          ("l1", dict(C=0.5, l1_ratio=1.0)),
+                          ("elasticnet", dict(C=0.5, l1_ratio=0.3))):
+        kw = dict(same, penalty=penalty) if penalty is not None else dict(penalty=None)
+        model, caught = fit(**kw)
+        assert caught[0][0] is FutureWarning and "'penalty' was deprecated" in caught[0][1]
+        reference, none = fit(**same)
+        assert not none
+        np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-12, atol=1e-14)
+    model, caught = fit(penalty="l1", C=0.5)                 # l1_ratio left at 0
+    assert any("Inconsistent values: penalty=l1 with l1_ratio=0.0" in m for _, m in caught)
+    np.testing.assert_allclose(model.coef_, fit(C=0.5, l1_ratio=1.0)[0].coef_, rtol=1e-12)
+    _, caught = fit(penalty=None, C=2.0)
+    assert any("penalty=None will ignore the C" in m for _, m in caught)
+    with pytest.raises(ValueError, match="penalty must be 'l1', 'l2', 'elasticnet' or None"):
+        LogisticRegression(penalty="l3").fit(X, y)
+
+
+def test_unpenalized_logistic_on_separable_classes_warns_at_once():
+    """No finite optimum: a ConvergenceWarning names separable classes after the Newton
+    steps (it was a silent fit with dual_gap_ 0), with finite coefficients that separate."""
+    X, y = _blobs()
+    with pytest.warns(ConvergenceWarning, match=r"separable data.*no finite optimum"):
+        model = LogisticRegression(C=np.inf).fit(X, y)
+    assert np.all(np.isfinite(model.coef_)) and model.n_iter_[0] <= 50
+    assert not model.dual_gap_ <= model.tol                    # nothing certified
+    np.testing.assert_array_equal(model.predict(X), y)
+    y3 = np.r_[np.zeros(70), np.ones(70), np.full(60, 2.0)]
+    X3 = np.random.default_rng(1).normal(size=(200, 2)) * 0.5 + 5 * np.array(
+        [[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])[y3.astype(int)]
+    with pytest.warns(ConvergenceWarning, match=r"separable data.*no finite optimum"):
+        model = LogisticRegression(C=np.inf).fit(X3, y3)
+    np.testing.assert_array_equal(model.predict(X3), y3)
 
 
 # ------------------------------------------------------------------------------------------

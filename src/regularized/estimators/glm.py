@@ -17,8 +17,18 @@ weights w rescaled to sum to n::
 
 Every estimator also has ``n_iter_``, ``dual_gap_`` (the certified relative duality gap),
 ``path_`` and, for pandas input, ``feature_names_in_``.
+
+Unpenalized fits (``LogisticRegression(C=np.inf)``, ``PoissonRegressor(alpha=0)``, as
+scikit-learn) are the path with every penalty factor 0 (its alpha, 1, then multiplies
+nothing): the intercept and all coefficients are fitted by exact Newton steps, and
+``n_iter_`` counts those steps. The dual point then meets every feature's constraint
+``x_jᵀθ = 0`` to rounding, so ``dual_gap_`` is a duality gap as for a penalized fit; where
+the Newton steps cannot bring the gradient to rounding (separable classes: no finite
+optimum) no gap is certified (``dual_gap_`` is inf) and a ``ConvergenceWarning`` names
+the problem.
 """
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -31,6 +41,62 @@ from ..losses import label_text
 from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, path
 from ._base import (SparseInputMixin, choose, cv_results, linear_predictor,
                     sample_weight_or_none, validate_fit_data, validate_predict_data)
+
+
+def _check_nonnegative(value, name, *, allow_inf=False):
+    """A real ``value`` ≥ 0 (> 0 unless 0 is the unpenalized fit), inf only if allowed."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or np.isnan(value) \
+            or value < 0 or (np.isinf(value) and not allow_inf):
+        bound = "a number in (0, inf]" if allow_inf else "a finite number ≥ 0"
+        raise ValueError(f"{name} must be {bound}, got {value!r}")
+    return float(value)
+
+
+def _alpha_and_factors(alpha, penalty_factor, n_features):
+    """``(alphas, penalty_factor)`` for ``path``: alpha = 0 (C = ∞) is the unpenalized
+    fit, the path with every penalty factor 0 at a nominal alpha of 1."""
+    if alpha > 0:
+        return [alpha], penalty_factor
+    V.check_penalty_factor(penalty_factor, n_features)      # still checked
+    return [1.0], np.zeros(n_features)
+
+
+# scikit-learn 1.8 deprecated LogisticRegression(penalty=...) (removal in 1.10) for C and
+# l1_ratio: "l2" is l1_ratio=0, "l1" l1_ratio=1, "elasticnet" l1_ratio as given, None C=∞.
+PENALTY_L1_RATIOS = {"l2": 0.0, "l1": 1.0}
+
+
+def _C_and_l1_ratio(estimator):
+    """``(C, l1_ratio)`` of a LogisticRegression, its deprecated ``penalty`` mapped as
+    scikit-learn 1.9 does (with its FutureWarning)."""
+    penalty = estimator.penalty
+    C = _check_nonnegative(estimator.C, "C", allow_inf=True)
+    if C == 0:
+        raise ValueError("C must be a number in (0, inf], got 0")
+    l1_ratio = estimator.l1_ratio
+    if isinstance(penalty, str) and penalty == "deprecated":
+        return C, l1_ratio
+    if not (penalty is None or (isinstance(penalty, str)
+                                and penalty in ("l1", "l2", "elasticnet"))):
+        raise ValueError(f"penalty must be 'l1', 'l2', 'elasticnet' or None (deprecated: use "
+                         f"l1_ratio and C), got {penalty!r}")
+    warnings.warn("'penalty' was deprecated in scikit-learn 1.8 and will be removed in 1.10. "
+                  "To avoid this warning, leave 'penalty' set to its default value and use "
+                  "'l1_ratio' or 'C' instead. Use l1_ratio=0 instead of penalty='l2', "
+                  "l1_ratio=1 instead of penalty='l1', l1_ratio set to a float between 0 and "
+                  "1 instead of penalty='elasticnet', and C=np.inf instead of penalty=None.",
+                  FutureWarning, stacklevel=3)
+    if penalty is None:
+        if C != 1.0:
+            warnings.warn("Setting penalty=None will ignore the C and l1_ratio parameters",
+                          UserWarning, stacklevel=3)
+        return np.inf, l1_ratio
+    if penalty in PENALTY_L1_RATIOS and l1_ratio != PENALTY_L1_RATIOS[penalty]:
+        warnings.warn(f"Inconsistent values: penalty={penalty} with l1_ratio={l1_ratio}. "
+                      f"penalty is deprecated: l1_ratio={PENALTY_L1_RATIOS[penalty]} is used. "
+                      "Please use l1_ratio only.", UserWarning, stacklevel=3)
+        return C, PENALTY_L1_RATIOS[penalty]
+    return C, l1_ratio
 
 
 def _classification_weights(estimator, y, sample_weight):
@@ -113,12 +179,15 @@ class LogisticRegression(_LinearClassifier):
 
     Parameters
     ----------
-    C : float > 0, inverse penalty strength.  l1_ratio : float in [0, 1] (0: L2, 1: L1).
+    C : float in (0, inf], inverse penalty strength; ``np.inf`` fits without a penalty.
+    l1_ratio : float in [0, 1] (0: L2, 1: L1).
     tol : bound on the relative duality gap.  max_iter : coordinate-descent epochs allowed.
     fit_intercept : bool.
     class_weight : dict, "balanced" or None; multiplies the sample weights per class.
     penalty_factor : (n_features,) v_j ≥ 0 or None.  positive : constrain β ≥ 0.
     standardize : penalize standardized columns (coefficients on the original scale).
+    penalty : deprecated (scikit-learn 1.8–1.9): "l2", "l1", "elasticnet" or None, mapped
+        to l1_ratio = 0, 1, ``l1_ratio``, or C = inf, with scikit-learn's FutureWarning.
 
     Attributes
     ----------
@@ -126,11 +195,16 @@ class LogisticRegression(_LinearClassifier):
     (n_classes, n_features).  intercept_ : (1,) or (n_classes,) (centred for multinomial).
     n_iter_ : (1,) int.  dual_gap_ : float.  path_ : the one-alpha ``Path``.
     n_features_in_, feature_names_in_.
+
+    On (nearly) separable classes the coefficients grow without bound as C → ∞ (glmnet's
+    path stops there): with C = inf (no finite optimum) the fit stops with a
+    ``ConvergenceWarning`` that says so.
     """
 
     def __init__(self, C=1.0, *, l1_ratio=0.0, tol=DEFAULT_TOL, fit_intercept=True,
                  class_weight=None, max_iter=DEFAULT_MAX_ITER, penalty_factor=None,
-                 positive=False, standardize=False):
+                 positive=False, standardize=False, penalty="deprecated"):
+        self.penalty = penalty
         self.C = C
         self.l1_ratio = l1_ratio
         self.tol = tol
@@ -144,12 +218,14 @@ class LogisticRegression(_LinearClassifier):
     def fit(self, X, y, sample_weight=None):
         """Fit on (X, y) with optional ``sample_weight`` (n_samples,)."""
         X, y = validate_fit_data(self, X, y)
-        C = V.check_positive_float(self.C, "C")
+        C, l1_ratio = _C_and_l1_ratio(self)
         self.classes_, w = _classification_weights(self, y, sample_weight)
         loss = "logistic" if self.classes_.size == 2 else "multinomial"
-        fitted = path(X, y, loss=loss, l1_ratio=self.l1_ratio, alphas=[1.0 / (C * w.sum())],
+        alphas, factors = _alpha_and_factors(1.0 / (C * w.sum()), self.penalty_factor,
+                                             X.shape[1])
+        fitted = path(X, y, loss=loss, l1_ratio=l1_ratio, alphas=alphas,
                       fit_intercept=self.fit_intercept, sample_weight=w,
-                      penalty_factor=self.penalty_factor, positive=self.positive,
+                      penalty_factor=factors, positive=self.positive,
                       standardize=self.standardize, tol=self.tol, max_iter=self.max_iter)
         self._set_fit(fitted, 0)
         return self
@@ -191,7 +267,7 @@ class PoissonRegressor(_PoissonMixin, SparseInputMixin, RegressorMixin, BaseEsti
 
     Parameters
     ----------
-    alpha : float > 0.  l1_ratio : float in [0, 1].  fit_intercept : bool.
+    alpha : float ≥ 0 (0: no penalty).  l1_ratio : float in [0, 1].  fit_intercept : bool.
     tol, max_iter, penalty_factor, positive, standardize : as ``LogisticRegression``.
 
     Attributes
@@ -215,11 +291,12 @@ class PoissonRegressor(_PoissonMixin, SparseInputMixin, RegressorMixin, BaseEsti
     def fit(self, X, y, sample_weight=None):
         """Fit on (X, y) (counts ≥ 0) with optional ``sample_weight``."""
         X, y = validate_fit_data(self, X, y, y_numeric=True)
-        alpha = V.check_positive_float(self.alpha, "alpha")
-        fitted = path(X, y, loss="poisson", l1_ratio=self.l1_ratio, alphas=[alpha],
+        alphas, factors = _alpha_and_factors(_check_nonnegative(self.alpha, "alpha"),
+                                             self.penalty_factor, X.shape[1])
+        fitted = path(X, y, loss="poisson", l1_ratio=self.l1_ratio, alphas=alphas,
                       fit_intercept=self.fit_intercept,
                       sample_weight=sample_weight_or_none(sample_weight),
-                      penalty_factor=self.penalty_factor, positive=self.positive,
+                      penalty_factor=factors, positive=self.positive,
                       standardize=self.standardize, tol=self.tol, max_iter=self.max_iter)
         self._set_fit(fitted, 0)
         return self

@@ -28,8 +28,8 @@ from ..kernels.cd_gram import quadratic_cd
 from ..kernels.cd_sparse import csc_matvec_cols
 from ..kernels.gap import dual_scalings, penalty_conjugate
 from ..losses import HESSIAN_FLOOR, _xlogx
-from .newton import (ARMIJO, MAX_NEWTON, _Columns, polish_unpenalized, unpenalized_columns,
-                     warmup_alphas)
+from .newton import (ARMIJO, MAX_NEWTON, POLISH_FITTED, _Columns, early_stop,
+                     polish_unpenalized, run_path, unpenalized_columns, warmup_alphas)
 
 MAX_INNER_EPOCHS = 200
 ANDERSON_K = 5
@@ -78,7 +78,7 @@ class _ClassSlice:
 
 
 class _State:
-    def __init__(self, cols, Y, w, offset, fit_intercept, Z):
+    def __init__(self, cols, Y, w, offset, fit_intercept):
         self.cols, self.Y, self.w, self.offset = cols, Y, w, offset
         self.fit_intercept = fit_intercept
         n, K = Y.shape
@@ -87,18 +87,25 @@ class _State:
         freq = np.maximum(w @ Y, 1e-300) / w.sum()
         self.b = np.log(freq) - np.log(freq).mean() if fit_intercept else np.zeros(K)
         self.eta = offset + self.b
-        self.Z = Z
-        self.XZ = unpenalized_columns(cols, Z, n)
+        self.set_unpenalized(np.empty(0, dtype=np.int64))
         self.slow_inner = False
         self.positive = False
+        self.fitted = True               # the unpenalized block meets its dual constraints
+
+    def set_unpenalized(self, Z):
+        self.Z = Z
+        self.XZ = unpenalized_columns(self.cols, Z, self.Y.shape[0])
 
     def polish_intercept(self):
         """Exact intercepts (and unpenalized coefficients) for the rest of B:
-        block Newton per class, cycled until every class's gradient vanishes."""
+        block Newton per class, cycled until every class's gradient vanishes.
+        Returns the Newton steps taken."""
         if not self.fit_intercept and not self.Z.size:
-            return
+            return 0
         w, Y = self.w, self.Y
         scale = float(w.sum())
+        steps = 0
+        self.fitted = False
         if not self.Z.size:
             # Intercepts only: joint Newton on all K (Hessian diag(Σwp) − PᵀWP,
             # singular along the all-ones direction, which the softmax ignores).
@@ -107,45 +114,54 @@ class _State:
                 P = softmax(self.eta)
                 grad = w @ (P - Y)
                 if np.max(np.abs(grad)) <= 1e-13 * scale:
-                    return
+                    self.fitted = True
+                    return steps
                 H = np.diag(w @ P) - P.T @ (w[:, None] * P)
                 H += (1e-12 * np.trace(H) / K + 1e-300) * np.eye(K)
                 step = np.linalg.lstsq(H + np.ones((K, K)) / K, grad, rcond=None)[0]
                 step -= step.mean()
                 self.b -= step
                 self.eta -= step
-            return
-        for _ in range(100):
+                steps += 1
+            self.fitted = np.max(np.abs(w @ (softmax(self.eta) - Y))) <= POLISH_FITTED * scale
+            return steps
+        for cycle in range(101):
             P = softmax(self.eta)
             worst = np.max(np.abs(w @ (P - Y))) if self.fit_intercept else 0.0
             if self.Z.size:
                 worst = max(worst, np.max(np.abs(self.XZ.T @ (w[:, None] * (P - Y)))))
-            if worst <= 1e-13 * scale:
+            if worst <= 1e-13 * scale or cycle == 100:
+                self.fitted = worst <= POLISH_FITTED * scale
                 break
             for k in range(Y.shape[1]):
-                step, eta_k = polish_unpenalized(Y[:, k], w, self.eta[:, k],
-                                                 _ClassSlice(self.eta, k),
-                                                 self.fit_intercept, self.XZ)
+                step, eta_k, more, _ = polish_unpenalized(Y[:, k], w, self.eta[:, k],
+                                                          _ClassSlice(self.eta, k),
+                                                          self.fit_intercept, self.XZ)
+                steps += more
                 self.eta[:, k] = eta_k
                 if self.fit_intercept:
                     self.b[k] += step[0]
                     step = step[1:]
                 if self.Z.size:
                     self.B[self.Z, k] += step
-        if self.positive and self.Z.size:
-            # b ≥ 0 on unpenalized rows: lift each row by its most negative entry,
-            # free since the softmax ignores a common shift of a row (so the
-            # row's gradient stays zero and the constraint inactive).
-            lift = np.maximum(-self.B[self.Z].min(axis=1), 0.0)
-            if np.any(lift > 0.0):
-                self.B[self.Z] += lift[:, None]
-                self.eta = self.eta + (self.XZ @ lift)[:, None]
+        # The softmax ignores a common shift of a row, so an unpenalized row is free
+        # to move (its gradient stays zero): centred (the smallest row, scikit-learn's
+        # unpenalized multinomial coefficients) or, under positive (b ≥ 0), lifted by
+        # its most negative entry (the constraint then inactive).
+        B_Z = self.B[self.Z]
+        shift = np.maximum(-B_Z.min(axis=1), 0.0) if self.positive else -B_Z.mean(axis=1)
+        if np.any(shift != 0.0):
+            self.B[self.Z] += shift[:, None]
+            self.eta = self.eta + (self.XZ @ shift)[:, None]
+        return steps
 
 
 def _gap(state, G, B, l1, l2, positive, grouped, P):
     """(primal, dual) with gradient correlations ``G = X̃ᵀ(w⊙(Y − P))`` on some rows."""
     Y, w = state.Y, state.w
     primal = multinomial_value(Y, state.eta, w) + _penalty(B, l1, l2, grouped)
+    if not state.fitted:
+        return primal, -np.inf         # θ misses the unpenalized block's constraints
     K = Y.shape[1]
     if grouped:
         # Under positive the group's conjugate sees only the positive part of
@@ -472,10 +488,14 @@ def multinomial_path(X, Y, w, offset, alphas, l1_ratio, penalty_factor, positive
     cols = _Columns(X, scale)
     v = penalty_factor
     unpen = np.flatnonzero((v == 0) & usable)
-    state = _State(cols, Y, w, offset, fit_intercept, unpen)
+    state = _State(cols, Y, w, offset, fit_intercept)
     state.positive = positive
     state.polish_intercept()
     null_dev = 2.0 * multinomial_value(Y, state.eta, w)   # saturated loss is 0
+    null_steps = 0
+    if unpen.size:
+        state.set_unpenalized(unpen)
+        null_steps = state.polish_intercept()
 
     def full_gradient():
         P = softmax(state.eta)
@@ -489,71 +509,57 @@ def multinomial_path(X, Y, w, offset, alphas, l1_ratio, penalty_factor, positive
         return (G if positive else np.abs(G)).max(axis=1)
 
     G_prev, _ = full_gradient()
-    user_grid = alphas is not None
+    penalized = bool(np.any((v > 0) & usable))
+    warmups = np.empty(0)
     if alphas is None:
         alphas = grid(scores(G_prev))
-    k = alphas.shape[0]
-    coefs = np.zeros((k, K, p))
-    intercepts = np.zeros((k, K))
-    gaps = np.zeros(k)
-    n_iter = np.zeros(k, dtype=np.int64)
-    primals = np.zeros(k)
-    devs = np.zeros(k)
+    elif alphas.shape[0] == 1 and penalized:
+        # As for binomial: reach a grid far below alpha_max along a short path.
+        warmups = warmup_alphas(grid(scores(G_prev))[0], alphas[0])
     ever = unpen.copy()
     l1_prev = None
-    stopped = None
-    done = 0
-    def solve_at(alpha, tol_a, G_prev, l1_prev, ever):
+
+    def solve(alpha, tol_a, max_epochs):
+        nonlocal G_prev, l1_prev, ever
         l1 = n * alpha * l1_ratio * v
         l2 = n * alpha * (1.0 - l1_ratio) * v
         threshold = 2.0 * l1 - (l1_prev if l1_prev is not None else l1)
         ws = np.union1d(ever, np.flatnonzero((scores(G_prev) >= threshold) & usable))
         ws = ws.astype(np.int64)
         tol_inner = 0.3 * tol_a
-        epochs = _newton_ws(state, ws, l1, l2, positive, grouped, tol_inner, max_iter)
+        epochs = _newton_ws(state, ws, l1, l2, positive, grouped, tol_inner, max_epochs)
         while True:
             G, P = full_gradient()
             primal, dual = _gap(state, G, state.B, l1, l2, positive, grouped, P)
             rel_gap = max(primal - dual, 0.0) / primal if primal > 0 else 0.0
-            if rel_gap <= tol_a or epochs >= max_iter:
-                return rel_gap, primal, G, l1, epochs
+            if rel_gap <= tol_a or epochs >= max_epochs:
+                break
             viol = (scores(G) > l1 * (1.0 + 1e-12)) & usable
             viol[ws] = False
             new = np.flatnonzero(viol)
             if new.size:
                 ws = np.union1d(ws, new).astype(np.int64)
             elif tol_inner < 1e-15:
-                return rel_gap, primal, G, l1, epochs
+                break
             else:
                 tol_inner *= 0.1
             epochs += max(_newton_ws(state, ws, l1, l2, positive, grouped, tol_inner,
-                                     max(max_iter - epochs, 1)), 1)
-
-    if user_grid and alphas.shape[0] == 1:
-        # As for binomial: reach a grid far below alpha_max along a short path.
-        for alpha in warmup_alphas(grid(scores(G_prev))[0], alphas[0]):
-            _, _, G_prev, l1_prev, _ = solve_at(alpha, max(tol, 1e-6), G_prev, l1_prev, ever)
-            ever = np.union1d(ever, np.flatnonzero(np.any(state.B != 0, axis=1)))
-            ever = ever.astype(np.int64)
-    for i, alpha in enumerate(alphas):
-        rel_gap, primal, G, l1, epochs = solve_at(alpha, tol, G_prev, l1_prev, ever)
-        coefs[i] = state.B.T
-        intercepts[i] = state.b
-        gaps[i] = rel_gap
-        n_iter[i] = epochs
-        primals[i] = primal
-        devs[i] = 2.0 * multinomial_value(Y, state.eta, w)
-        done = i + 1
+                                     max(max_epochs - epochs, 1)), 1)
+        G_prev, l1_prev = G, l1
         ever = np.union1d(ever, np.flatnonzero(np.any(state.B != 0, axis=1)))
         ever = ever.astype(np.int64)
-        G_prev, l1_prev = G, l1
-        if null_dev > 0 and devs[i] / null_dev < 1e-3 and i + 1 < k:
-            stopped = (f"deviance explained exceeds 0.999 at alpha={alpha:.6g}: the "
-                       "classes are (nearly) separable")
-            break
-    return {"coef": coefs[:done], "intercept": intercepts[:done], "gap": gaps[:done],
-            "n_iter": n_iter[:done], "primal": primals[:done], "deviance": devs[:done],
-            "null_deviance": null_dev, "alphas": alphas[:done], "stopped": stopped}
+        return rel_gap, primal, epochs
+
+    def snapshot():
+        return state.B.T.copy(), state.b.copy(), 2.0 * multinomial_value(Y, state.eta, w)
+
+    def rule(deviance, alpha):
+        return early_stop("multinomial", deviance, null_dev, state.eta, alpha)
+
+    out = run_path(alphas, warmups, solve, snapshot, rule, tol, max_iter, penalized)
+    out["n_iter"][0] += null_steps         # the exact Newton fit of the unpenalized block
+    out["null_deviance"] = null_dev
+    return out
 
 
 def csc_multi_xt_full(cols, V):

@@ -13,6 +13,14 @@ Certificate: the dual point ``θ = t·w⊙(y − μ)`` gives
 ``D = −Σ w φ((1−t)y + tμ) − Σ_j g*_j(t·x̃_jᵀθ)`` (``losses``); the relative gap
 ``(P − D)/P`` is reported and bounded by ``tol`` at every alpha. Working sets
 grow from the KKT violations found by one pass over X, as for squared loss.
+Unpenalized features (penalty factor 0; all of them in an unpenalized fit) are
+re-fitted with the intercept by exact Newton steps (``polish_unpenalized``) until
+their gradient vanishes to rounding, which makes θ meet their constraints
+``x̃_jᵀθ = 0``; when the steps cannot get there (no finite optimum: separable
+classes) θ bounds nothing and the gap is reported as inf.
+
+glmnet's rule ends a path once 99.9% of the null deviance is explained or η
+diverges (``early_stop``, ``run_path``); an unpenalized fit that meets it says so.
 
 Dense X is seen through a growing column block (the working-set columns
 gathered once, in CSC layout) so one kernel serves both designs.
@@ -28,6 +36,11 @@ from .working_set import ANDERSON_K, SPARSE_GAP_EVERY
 
 MAX_NEWTON = 50
 ARMIJO = 1e-4
+# The exact Newton fit of the unpenalized block (``polish_unpenalized``) aims at a gradient
+# of 1e-13 of Σ w(|y| + 1) and counts the block as fitted (its dual constraints met) up to
+# POLISH_FITTED of it; beyond, no gap is certified.
+POLISH_STEPS = 50
+POLISH_FITTED = 1e-10
 
 
 class _Columns:
@@ -105,11 +118,13 @@ class _Columns:
 def polish_unpenalized(y, w, offset_eta, loss, fit_intercept, XZ):
     """Newton steps on the unpenalized block (intercept and columns ``XZ``).
 
-    Given the rest of the linear predictor ``offset_eta``, returns the step
-    ``(δb, δβ_Z)`` and the new η after making the gradient of the loss with
-    respect to the block vanish to rounding: the dual point ``w⊙(y − μ)`` is
-    then orthogonal to the intercept and to every unpenalized column, the
-    constraints the certificate needs.
+    Given the rest of the linear predictor ``offset_eta``, returns
+    ``(step, eta, newton_steps, fitted)``: the step ``(δb, δβ_Z)`` and the new η
+    after making the gradient of the loss with respect to the block vanish to
+    rounding, the number of Newton steps taken, and whether the gradient did
+    vanish (``POLISH_STEPS`` steps may not suffice when the block has no finite
+    optimum). The dual point ``w⊙(y − μ)`` is then orthogonal to the intercept
+    and to every unpenalized column, the constraints the certificate needs.
     """
     n = y.shape[0]
     cols = [np.ones(n)] if fit_intercept else []
@@ -118,19 +133,21 @@ def polish_unpenalized(y, w, offset_eta, loss, fit_intercept, XZ):
     step = np.zeros(A.shape[1])
     eta = offset_eta.copy()
     if A.shape[1] == 0:
-        return step, eta
+        return step, eta, 0, True
     scale = float(w @ (np.abs(y) + 1.0))
-    for _ in range(50):
+    for it in range(POLISH_STEPS):
         d1, d2, _ = loss.derivatives(y, eta)
         grad = A.T @ (w * d1)
         if np.max(np.abs(grad)) <= 1e-13 * scale:
-            break
+            return step, eta, it, True
         H = A.T @ (A * (w * d2)[:, None])
         H[np.diag_indices_from(H)] += 1e-12 * np.trace(H) / H.shape[0]
         delta = -np.linalg.solve(H, grad)
         step += delta
         eta = eta + A @ delta
-    return step, eta
+    d1, _, _ = loss.derivatives(y, eta)
+    fitted = np.max(np.abs(A.T @ (w * d1))) <= POLISH_FITTED * scale
+    return step, eta, POLISH_STEPS, bool(fitted)
 
 
 def unpenalized_columns(cols, Z, n):
@@ -160,12 +177,17 @@ class GLMState:
         self.beta = np.zeros(p)          # scaled coefficients, global index
         self.b = b0
         self.eta = offset + b0
-        self.Z = np.empty(0, dtype=np.int64) if Z is None else Z
-        self.XZ = unpenalized_columns(cols, self.Z, y.shape[0])
+        self.set_unpenalized(np.empty(0, dtype=np.int64) if Z is None else Z)
         self.sat = float(w @ loss.saturated(y))   # Σ w ℓ(y, η_saturated)
+        self.fitted = True               # the unpenalized block meets its dual constraints
+
+    def set_unpenalized(self, Z):
+        self.Z = Z
+        self.XZ = unpenalized_columns(self.cols, Z, self.y.shape[0])
 
     def polish_intercept(self, positive=False):
-        """Exact intercept (and unpenalized coefficients) for the current β.
+        """Exact intercept (and unpenalized coefficients) for the current β; returns the
+        Newton steps taken.
 
         Under ``positive`` only the unpenalized coefficients already > 0 are
         re-fitted, and not at all if that would make one negative.
@@ -173,24 +195,31 @@ class GLMState:
         sel = np.arange(self.Z.size)
         if positive:
             sel = np.flatnonzero(self.beta[self.Z] > 0)
-        step, eta = polish_unpenalized(self.y, self.w, self.eta, self.loss,
-                                       self.fit_intercept, self.XZ[:, sel])
+        step, eta, steps, fitted = polish_unpenalized(self.y, self.w, self.eta, self.loss,
+                                                      self.fit_intercept, self.XZ[:, sel])
         tail = step[1:] if self.fit_intercept else step
         if positive and np.any(self.beta[self.Z[sel]] + tail < 0):
             sel = sel[:0]
-            step, eta = polish_unpenalized(self.y, self.w, self.eta, self.loss,
-                                           self.fit_intercept, self.XZ[:, sel])
-            tail = step[1:] if self.fit_intercept else step
+            step, eta, more, _ = polish_unpenalized(self.y, self.w, self.eta, self.loss,
+                                                    self.fit_intercept, self.XZ[:, sel])
+            steps += more
+            fitted = False       # the positive coefficients were not re-fitted
         self.eta = eta
+        self.fitted = fitted
         if self.fit_intercept:
             self.b += step[0]
         if sel.size:
             self.beta[self.Z[sel]] += tail
+        return steps
 
 
 def _gap(state, g, beta, l1, l2, positive, mu):
     """(primal, dual) from gradient correlations g = X̃ᵀ(w⊙(y − μ)) on some features."""
     primal = state.loss.value(state.y, state.eta, state.w) + penalty_value(beta, l1, l2)
+    if not state.fitted:
+        # The intercept and unpenalized features were not re-fitted: θ misses their
+        # constraints (Σθ = 0, x̃_jᵀθ = 0) and bounds nothing.
+        return primal, -np.inf
     # The re-fitted unpenalized features meet x̃_jᵀθ = 0 to rounding, as the
     # intercept does (polish_intercept); their rounding residue is not a
     # violation of the dual constraint.
@@ -296,6 +325,8 @@ ETA_LIMIT = 500.0
 # Warm-up steps (ratio between consecutive alphas) towards a grid that starts
 # far below alpha_max.
 WARMUP_RATIO = 0.6
+# glmnet's rule ends a path once the fit explains this share of the null deviance.
+DEVIANCE_EXPLAINED_STOP = 0.999
 
 
 def warmup_alphas(alpha_max, first):
@@ -306,58 +337,122 @@ def warmup_alphas(alpha_max, first):
     return alpha_max * (first / alpha_max) ** (np.arange(steps) / steps)
 
 
+def early_stop(loss_name, deviance, null_deviance, eta, alpha):
+    """glmnet's rule for ending a path at ``alpha`` (None: the unpenalized fit):
+    ``(reason, diverges)``, reason None to go on.
+
+    The path ends once the fit explains more than 99.9% of the null deviance, or when η
+    runs off towards ±ETA_LIMIT. ``diverges``: the coefficients then grow without bound
+    as alpha → 0 (separable classes, η at its limit); a Poisson fit that explains the
+    counts almost exactly keeps finite ones.
+    """
+    at = "" if alpha is None else f" at alpha={alpha:.6g}"
+    if null_deviance > 0 and deviance < (1.0 - DEVIANCE_EXPLAINED_STOP) * null_deviance:
+        classes = loss_name != "poisson"
+        return (f"deviance explained exceeds {DEVIANCE_EXPLAINED_STOP}{at}: "
+                + ("the classes are (nearly) separable" if classes else
+                   "the model fits the counts almost exactly") + " (glmnet's rule)"), classes
+    if np.max(np.abs(eta)) >= ETA_LIMIT * 0.999:
+        return f"coefficients diverge{at} (separable data)", True
+    return None, False
+
+
+def run_path(alphas, warmups, solve, snapshot, rule, tol, max_iter, penalized):
+    """The loop over alphas shared by the GLM solvers, with glmnet's early stop.
+
+    ``solve(alpha, tol, max_epochs) -> (rel_gap, primal, epochs)`` solves at ``alpha``
+    from the current state (warm start); ``snapshot() -> (coef, intercept, deviance)``
+    copies the current fit; ``rule(deviance, alpha)`` is :func:`early_stop` at it.
+    ``warmups``: alphas solved first and not reported (a one-alpha fit's path from
+    alpha_max). ``penalized``: some feature carries a penalty (else the fit is the
+    unpenalized one, whatever alpha).
+
+    A path ends at an alpha where the rule fires (``stopped``). An unpenalized fit is
+    the null fit (the exact Newton fit of every feature): when that meets the rule with
+    diverging coefficients, no epochs follow. ``separable`` (a reason, else None): the
+    unpenalized fit met the rule with diverging coefficients (it may have no finite
+    optimum: on separable classes its coefficients are where it stopped).
+    """
+    separable = None
+    if not penalized:
+        reason, diverges = rule(snapshot()[2], None)
+        separable = reason if diverges else None
+    for alpha in warmups:
+        solve(alpha, max(tol, 1e-6), max_iter)
+    budget = max_iter if separable is None else 0
+    rows = []
+    stopped = None
+    for i, alpha in enumerate(alphas):
+        gap, primal, epochs = solve(alpha, tol, budget)
+        coef, intercept, deviance = snapshot()
+        rows.append((coef, intercept, gap, epochs, primal, deviance))
+        reason, diverges = rule(deviance, alpha if penalized else None)
+        if reason is not None and i + 1 < len(alphas):
+            stopped = reason
+            break
+        if diverges and separable is None and not penalized:
+            separable = reason
+    coef, intercept, gap, n_iter, primal, deviance = (np.array(c) for c in zip(*rows))
+    return {"coef": coef, "intercept": intercept, "gap": gap,
+            "n_iter": n_iter.astype(np.int64), "primal": primal, "deviance": deviance,
+            "alphas": alphas[:len(rows)], "stopped": stopped, "separable": separable,
+            "penalized": penalized}
+
+
 def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
              fit_intercept, scale, usable, tol, max_iter, alpha_max_from_null):
     """Solve a penalized GLM path; see the module docstring.
 
     Returns a dict with ``coef`` (k, p) scaled coefficients, ``intercept`` (k,),
     ``gap``, ``n_iter``, ``primal`` (sum scale), ``deviance`` (k,), the null
-    deviance, the grid actually solved (``alphas``) and ``stopped`` (a reason
-    string when the path ended early, else None).
+    deviance (intercept-only fit), the grid actually solved (``alphas``), ``stopped``
+    (a reason string when the path ended early, else None) and ``separable`` (see
+    :func:`run_path`).
     """
     n, p = X.shape
     cols = _Columns(X, scale)
     v = penalty_factor
     sat = float(w @ loss.saturated(y))
-    # Null fit: intercept (and the unpenalized features) only.
+    # Null fit: the intercept only (the null deviance), then the unpenalized features.
     b0 = loss.null_intercept(y, w) if fit_intercept else 0.0
     unpen = np.flatnonzero((v == 0) & usable)
-    state = GLMState(cols, y, w, offset, loss, fit_intercept, b0 if np.isfinite(b0) else 0.0,
-                     unpen)
+    state = GLMState(cols, y, w, offset, loss, fit_intercept, b0 if np.isfinite(b0) else 0.0)
     state.polish_intercept(positive)
     null_dev = 2.0 * (loss.value(y, state.eta, w) - sat)
+    null_steps = 0
+    if unpen.size:
+        state.set_unpenalized(unpen)
+        null_steps = state.polish_intercept(positive)
     d1, _, _ = loss.derivatives(y, state.eta)
     g_prev = cols.xt_full(-(w * d1))
-    user_grid = alphas is not None
+    penalized = bool(np.any((v > 0) & usable))
+    warmups = np.empty(0)
     if alphas is None:
         alphas = alpha_max_from_null(g_prev)
-    k = alphas.shape[0]
-    coefs = np.zeros((k, p))
-    intercepts = np.zeros(k)
-    gaps = np.zeros(k)
-    n_iter = np.zeros(k, dtype=np.int64)
-    primals = np.zeros(k)
-    devs = np.zeros(k)
+    elif alphas.shape[0] == 1 and penalized:
+        # A grid starting far below alpha_max (an estimator's single alpha) is
+        # reached along a short unreported path: warm starts make it cheap.
+        warmups = warmup_alphas(alpha_max_from_null(g_prev)[0], alphas[0])
     ever = unpen.copy()
     l1_prev = None
-    stopped = None
-    done = 0
-    def solve_at(alpha, tol_a, g_prev, l1_prev, ever):
+
+    def solve(alpha, tol_a, max_epochs):
+        nonlocal g_prev, l1_prev, ever
         l1 = n * alpha * l1_ratio * v
         l2 = n * alpha * (1.0 - l1_ratio) * v
         score = g_prev if positive else np.abs(g_prev)
         threshold = 2.0 * l1 - (l1_prev if l1_prev is not None else l1)
         ws = np.union1d(ever, np.flatnonzero((score >= threshold) & usable)).astype(np.int64)
         tol_inner = 0.3 * tol_a
-        epochs = _newton_ws(state, ws, l1, l2, positive, tol_inner, max_iter)
+        epochs = _newton_ws(state, ws, l1, l2, positive, tol_inner, max_epochs)
         while True:
             d1, _, mu = loss.derivatives(y, state.eta)
             g = cols.xt_full(-(w * d1))
             primal, dual = _gap(state, g, state.beta, l1, l2, positive, mu)
             above = primal - sat
             rel_gap = max(primal - dual, 0.0) / above if above > 0 else 0.0
-            if rel_gap <= tol_a or epochs >= max_iter:
-                return rel_gap, primal, g, l1, epochs
+            if rel_gap <= tol_a or epochs >= max_epochs:
+                break
             sc = g if positive else np.abs(g)
             viol = (sc > l1 * (1.0 + 1e-12)) & usable
             viol[ws] = False
@@ -365,39 +460,22 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
             if new.size:
                 ws = np.union1d(ws, new).astype(np.int64)
             elif tol_inner < 1e-15:
-                return rel_gap, primal, g, l1, epochs
+                break
             else:
                 tol_inner *= 0.1
             epochs += max(_newton_ws(state, ws, l1, l2, positive, tol_inner,
-                                     max(max_iter - epochs, 1)), 1)
-
-    if user_grid and alphas.shape[0] == 1:
-        # A grid starting far below alpha_max (an estimator's single alpha) is
-        # reached along a short unreported path: warm starts make it cheap.
-        for alpha in warmup_alphas(alpha_max_from_null(g_prev)[0], alphas[0]):
-            _, _, g_prev, l1_prev, _ = solve_at(alpha, max(tol, 1e-6), g_prev, l1_prev, ever)
-            ever = np.union1d(ever, np.flatnonzero(state.beta)).astype(np.int64)
-    for i, alpha in enumerate(alphas):
-        rel_gap, primal, g, l1, epochs = solve_at(alpha, tol, g_prev, l1_prev, ever)
-        coefs[i] = state.beta
-        intercepts[i] = state.b
-        gaps[i] = rel_gap
-        n_iter[i] = epochs
-        primals[i] = primal
-        devs[i] = 2.0 * (loss.value(y, state.eta, w) - sat)
-        done = i + 1
-        ever = np.union1d(ever, np.flatnonzero(state.beta)).astype(np.int64)
+                                     max(max_epochs - epochs, 1)), 1)
         g_prev, l1_prev = g, l1
-        # glmnet's rule: stop once 99.9% of the null deviance is explained, or
-        # when η runs off to infinity (separable classes).
-        if null_dev > 0 and devs[i] / null_dev < 1e-3 and i + 1 < k:
-            stopped = (f"deviance explained exceeds 0.999 at alpha={alpha:.6g}: " + (
-                "the classes are (nearly) separable" if loss.name == "logistic" else
-                "the model fits the counts almost exactly") + " (glmnet's rule)")
-            break
-        if np.max(np.abs(state.eta)) >= ETA_LIMIT * 0.999 and i + 1 < k:
-            stopped = f"coefficients diverge at alpha={alpha:.6g} (separable data)"
-            break
-    return {"coef": coefs[:done], "intercept": intercepts[:done], "gap": gaps[:done],
-            "n_iter": n_iter[:done], "primal": primals[:done], "deviance": devs[:done],
-            "null_deviance": null_dev, "alphas": alphas[:done], "stopped": stopped}
+        ever = np.union1d(ever, np.flatnonzero(state.beta)).astype(np.int64)
+        return rel_gap, primal, epochs
+
+    def snapshot():
+        return state.beta.copy(), state.b, 2.0 * (loss.value(y, state.eta, w) - sat)
+
+    def rule(deviance, alpha):
+        return early_stop(loss.name, deviance, null_dev, state.eta, alpha)
+
+    out = run_path(alphas, warmups, solve, snapshot, rule, tol, max_iter, penalized)
+    out["n_iter"][0] += null_steps         # the exact Newton fit of the unpenalized block
+    out["null_deviance"] = null_dev
+    return out
