@@ -871,3 +871,35 @@ def test_unpenalized_fit_on_separable_classes_warns_and_certifies_nothing(loss):
     assert P.n_iter[0] <= POLISH_STEPS * (1 if loss == "logistic" else 3 * 100)
     if loss == "logistic":                   # 50 steps leave the gradient above rounding
         assert P.gap[0] == np.inf
+
+
+@pytest.mark.parametrize("loss,alpha", [("logistic", 1e-10), ("multinomial", 1e-14)])
+def test_one_small_alpha_on_separable_classes_stops_fast_with_an_honest_gap(loss, alpha):
+    """glmnet's rule (99.9% deviance explained) fires on the warm-up path of a one-alpha fit:
+    the alpha then gets a bounded number of epochs (it took 1e5 epochs, 20 s, before), and
+    the reported gap is that of the returned point at the alpha asked for."""
+    from regularized.solvers.newton import SEPARABLE_MAX_EPOCHS
+
+    X, y = _separable(loss)
+    with pytest.warns(ConvergenceWarning, match=r"separable.*grow without bound") as record:
+        P = regularized.path(X, y, loss=loss, alphas=[alpha], l1_ratio=0.0)
+    text = str(record[0].message).lower()
+    assert "deviance explained exceeds 0.999" in text and "did not converge" in text
+    assert P.alphas[0] == alpha and P.n_iter[0] <= SEPARABLE_MAX_EPOCHS + 50
+    assert np.all(np.isfinite(P.coef)) and P.deviance_ratio[0] > 0.999
+    yenc, _ = R.encode_target(loss, y)
+    cert = R.dual_certificate(loss, X, yenc, P.coef[0], P.intercept[0], alpha, 0.0)
+    assert P.gap[0] > 1e-7
+    assert P.gap[0] >= (cert["P"] - cert["P_refit"]) / cert["P"] - 1e-14
+    assert P.objective[0] == pytest.approx(cert["P"], rel=1e-10)
+
+
+@pytest.mark.parametrize("loss,alpha", [("logistic", 1e-5), ("multinomial", 1e-8)])
+def test_one_alpha_on_separable_classes_within_reach_is_certified_without_warning(loss, alpha):
+    """The rule alone does not cut a fit short: an alpha whose solution the budget reaches is
+    certified as before."""
+    X, y = _separable(loss)
+    kw = dict(loss=loss, alphas=[alpha], l1_ratio=0.0)
+    P = _fit(X, y, **kw)
+    assert P.deviance_ratio[0] > 0.999                 # beyond glmnet's rule
+    _assert_certified(P, loss, X, y, kw, tol=1e-7)

@@ -285,15 +285,21 @@ def _warn_unconverged(alphas, gaps, n_iter, tol, max_iter):
                 "increase max_iter or tol", ConvergenceWarning, stacklevel=4)
 
 
-def _warn_separable(gap, n_iter, reason):
-    """The unpenalized fit of a GLM path met glmnet's rule with diverging coefficients
+def _warn_separable(alpha, gap, n_iter, reason, *, penalized):
+    """The last fit of a GLM path met glmnet's rule with diverging coefficients
     (``newton.run_path``): name the problem and what was returned."""
     from sklearn.exceptions import ConvergenceWarning
 
-    what = ("the unpenalized fit may have no finite optimum: its coefficients grow "
-            "without bound when the classes are separable, and those returned are "
-            f"where it stopped (relative duality gap {gap:.3e}, {n_iter} Newton steps). "
-            "A penalty (alpha > 0, finite C) gives finite, stable coefficients")
+    if penalized:
+        what = (f"the path did not converge at alpha={alpha:.6g} (relative duality gap "
+                f"{gap:.3e} after {n_iter} epochs): the coefficients grow without bound as "
+                "alpha → 0 (C → ∞) and are too large to reach there; the last iterate is "
+                "returned. Use a larger alpha (smaller C)")
+    else:
+        what = ("the unpenalized fit may have no finite optimum: its coefficients grow "
+                "without bound when the classes are separable, and those returned are "
+                f"where it stopped (relative duality gap {gap:.3e}, {n_iter} Newton steps). "
+                "A penalty (alpha > 0, finite C) gives finite, stable coefficients")
     warnings.warn(f"(nearly) separable data: {what}. {reason[0].upper()}{reason[1:]}.",
                   ConvergenceWarning, stacklevel=4)
 
@@ -350,7 +356,8 @@ def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ra
                       UserWarning, stacklevel=3)
     gap = out["gap"]
     if out["separable"] is not None:
-        _warn_separable(gap[-1], out["n_iter"][-1], out["separable"])
+        _warn_separable(alphas[-1], gap[-1], out["n_iter"][-1], out["separable"],
+                        penalized=out["penalized"])
         gap = gap[:-1]
     _warn_unconverged(alphas, gap, out["n_iter"], tol, max_iter)
     coef = out["coef"] / design.scale          # (k, p) or (k, K, p)

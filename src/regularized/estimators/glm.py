@@ -197,8 +197,9 @@ class LogisticRegression(_LinearClassifier):
     n_features_in_, feature_names_in_.
 
     On (nearly) separable classes the coefficients grow without bound as C → ∞ (glmnet's
-    path stops there): with C = inf (no finite optimum) the fit stops with a
-    ``ConvergenceWarning`` that says so.
+    path stops there). With C = inf (no finite optimum) or a C too large for the
+    coefficients to be reached (a few hundred Newton steps), the fit stops with a
+    ``ConvergenceWarning`` that says so; ``dual_gap_`` is the gap at the C asked for.
     """
 
     def __init__(self, C=1.0, *, l1_ratio=0.0, tol=DEFAULT_TOL, fit_intercept=True,
