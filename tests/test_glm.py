@@ -102,7 +102,7 @@ def _grid_cases():
     four (design, intercept) combinations."""
     for loss in ("logistic", "poisson", "multinomial"):
         for option in OPTIONS:
-            if loss == "multinomial" and option in ("positive", "offset"):
+            if loss == "multinomial" and option == "positive":
                 continue
             if loss != "multinomial" and option == "grouped":
                 continue
@@ -134,8 +134,9 @@ def test_gap_and_kkt_at_every_alpha(loss, option, design, fit_intercept):
         kw.update(standardize=True, l1_ratio=0.8, sample_weight=w)
     elif option == "ridge":
         kw.update(l1_ratio=0.0)
-    elif option == "offset":
-        kw.update(offset=np.random.default_rng(seed).normal(0.0, 0.5, n))
+    elif option == "offset":            # multinomial: glmnet's (n, K) offset matrix
+        kw.update(offset=np.random.default_rng(seed).normal(
+            0.0, 0.5, (n, 3) if loss == "multinomial" else n))
     elif option == "grouped":
         kw.update(grouped=True, l1_ratio=0.9)
     P = _fit(R.to_design(X, design), y, **kw)
@@ -523,6 +524,62 @@ def test_poisson_offset_equals_rate_model_with_exposure_weights():
             f = [R.objective("poisson", X, y, P.coef[i], P.intercept[i], alpha, l1_ratio,
                              offset=np.log(E)) for P in (counts, rates)]
             assert f[1] == pytest.approx(f[0], rel=1e-9)
+
+
+def test_multinomial_offset_matrix_of_a_known_predictor_is_absorbed():
+    """An (n, K) offset adds to each class's predictor. Unpenalized, the fitted predictor
+    η = O + b + XBᵀ is the same with or without an offset O = b0 + X B0ᵀ (its probabilities
+    are the unique optimum): the coefficients move by −B0, the intercepts by −b0 (both
+    centred over the classes, as the softmax ignores a common shift). Penalized, a
+    per-class constant offset c moves only the intercepts, by −c."""
+    X, y, _ = R.make_glm_problem("multinomial", 200, 4, 64)
+    n, p = X.shape
+    rng = np.random.default_rng(64)
+    B0, b0 = rng.normal(0.0, 0.5, (3, p)), rng.normal(0.0, 0.5, 3)
+    O = X @ B0.T + b0
+    free = dict(loss="multinomial", alphas=[1.0], penalty_factor=np.zeros(p), tol=1e-12)
+    plain, shifted = _fit(X, y, **free), _fit(X, y, offset=O, **free)
+    assert shifted.offset_per_class and shifted.gap[0] <= 1e-12
+
+    def centred(a):
+        return a - a.mean(axis=0)
+
+    np.testing.assert_allclose(shifted.coef[0], centred(plain.coef[0] - B0), atol=1e-8)
+    np.testing.assert_allclose(centred(shifted.intercept[0]),
+                               centred(plain.intercept[0] - b0), atol=1e-8)
+    np.testing.assert_allclose(shifted.predict(X, offset=O, kind="response"),
+                               plain.predict(X, kind="response"), atol=1e-10)
+    # penalized: a per-class constant c, and a row shift r (the same for every class)
+    c = np.array([0.5, -0.2, 0.9])
+    r = rng.normal(size=n)
+    kw = dict(loss="multinomial", alphas=[0.05, 0.01], l1_ratio=0.5, tol=1e-12)
+    base = _fit(X, y, **kw)
+    moved = _fit(X, y, offset=np.tile(c, (n, 1)) + r[:, None], **kw)
+    np.testing.assert_allclose(moved.coef, base.coef, atol=1e-8)
+    np.testing.assert_allclose(moved.intercept - moved.intercept.mean(axis=1, keepdims=True),
+                               centred((base.intercept - c).T).T, atol=1e-8)
+
+
+def test_multinomial_offset_matrix_shapes_at_fit_and_predict():
+    X, y, _ = _problem("multinomial", 65)
+    n = X.shape[0]
+    O = np.random.default_rng(65).normal(size=(n, 3))
+    P = regularized.path(X, y, loss="multinomial", offset=O, n_alphas=3)
+    assert P.has_offset and P.offset_per_class
+    with pytest.raises(ValueError, match="fitted with an offset"):
+        P.predict(X)
+    with pytest.raises(ValueError, match=r"pass offset= of shape \(60, 3\)"):
+        P.predict(X, offset=O[:, 0])
+    with pytest.raises(ValueError, match="offset has 4 columns for 3 classes"):
+        P.predict(X, offset=np.zeros((n, 4)))
+    eta = P.predict(X, alpha=P.alphas[1], offset=O)
+    np.testing.assert_allclose(eta - P.predict(X, alpha=P.alphas[1], offset=0), O)
+    with pytest.raises(ValueError, match="offset has 4 columns for 3 classes"):
+        regularized.path(X, y, loss="multinomial", offset=np.zeros((n, 4)))
+    with pytest.raises(ValueError, match="offset must be 1-D.*for loss='multinomial'"):
+        regularized.path(X, (y == 0).astype(float), loss="logistic", offset=np.zeros((n, 2)))
+    with pytest.raises(ValueError, match="offset contains NaN"):
+        regularized.path(X, y, loss="multinomial", offset=np.full((n, 3), np.nan))
 
 
 @pytest.mark.parametrize("loss", ["logistic", "poisson"])

@@ -51,11 +51,14 @@ class Path:
     loss : str.  classes : the class labels (logistic, multinomial) or None.
     l1_ratio : float.  fit_intercept : bool.
     has_offset : bool, whether the fit used an ``offset`` (then ``predict`` needs one).
+    offset_per_class : bool, whether that offset was a multinomial (n, K) one (then
+        ``predict`` needs one of that shape).
     """
 
     def __init__(self, *, alphas, coef, intercept, gap, n_iter, deviance_ratio,
                  objective, l1_ratio, fit_intercept, loss="squared", deviance=None,
-                 null_deviance=None, classes=None, has_offset=False):
+                 null_deviance=None, classes=None, has_offset=False,
+                 offset_per_class=False):
         self.alphas = alphas
         self.coef = coef
         self.intercept = intercept
@@ -73,6 +76,7 @@ class Path:
         self.null_deviance = null_deviance
         self.classes = classes
         self.has_offset = bool(has_offset)
+        self.offset_per_class = bool(offset_per_class)
 
     @property
     def n_features(self):
@@ -122,8 +126,9 @@ class Path:
         alpha : one alpha (interpolated as ``coef_at``) or None for every path point.
         kind : "link" (η) or "response" (μ: η itself for squared loss, the
             probability for logistic, e^η for Poisson).
-        offset : (n,) fixed part of the linear predictor (e.g. log exposure); required
-            when the fit used one (``has_offset``), as glmnet's ``newoffset``.
+        offset : (n,) fixed part of the linear predictor (e.g. log exposure), or a
+            number for every row; required when the fit used one (``has_offset``), as
+            glmnet's ``newoffset``, and (n, K) when that one was (``offset_per_class``).
 
         Returns
         -------
@@ -148,12 +153,19 @@ class Path:
         else:
             eta = np.asarray(X @ self.coef_at(alpha), dtype=np.float64).ravel() \
                 + self.intercept_at(alpha)
+        K = self.coef.shape[1] if self.coef.ndim == 3 else None
         if offset is not None:
-            offset = V.check_target(offset, X.shape[0], name="offset")
-            eta = eta + offset.reshape((-1,) + (1,) * (eta.ndim - 1))
+            number = np.ndim(offset) == 0
+            offset = _check_offset(offset, X.shape[0], n_classes=K)
+            if self.offset_per_class and offset.ndim == 1 and not number:
+                raise ValueError(f"this path was fitted with an (n, {K}) offset, one column "
+                                 f"per class: pass offset= of shape ({X.shape[0]}, {K})")
+            eta = eta + offset.reshape(offset.shape + (1,) * (eta.ndim - offset.ndim))
         elif self.has_offset:
-            raise ValueError("this path was fitted with an offset: pass offset= for the "
-                             "rows of X (e.g. their log exposure), or offset=0 for none")
+            rows = (f"of shape ({X.shape[0]}, {K}) for the rows of X" if self.offset_per_class
+                    else "for the rows of X (e.g. their log exposure)")
+            raise ValueError(f"this path was fitted with an offset: pass offset= {rows}, or "
+                             "offset=0 for none")
         if kind == "link":
             return eta
         return get_loss(self.loss).mean(eta)
@@ -161,6 +173,25 @@ class Path:
     def __repr__(self):
         return (f"Path(n_alphas={len(self.alphas)}, n_features={self.n_features}, "
                 f"l1_ratio={self.l1_ratio}, max_gap={self.gap.max():.2e})")
+
+
+def _check_offset(offset, n_samples, *, n_classes=None):
+    """An offset as float64: (n,) (a number: that value on every row) or, where
+    ``n_classes`` is given (the multinomial loss; 0 when its classes are not known yet),
+    (n, K) with one column per class."""
+    a = np.asarray(offset)
+    if a.ndim == 0:
+        a = np.full(n_samples, a, dtype=a.dtype)
+    if a.ndim == 2 and a.shape[1] > 1:
+        if n_classes is None:
+            raise ValueError(f"offset must be 1-D (one value per row), got shape {a.shape}; "
+                             "an (n, K) offset is for loss='multinomial'")
+        if n_classes and a.shape[1] != n_classes:
+            raise ValueError(f"offset has {a.shape[1]} columns for {n_classes} classes: "
+                             "pass one column per class, in the sorted order of the labels")
+        return np.column_stack([V.check_target(a[:, k], n_samples, name="offset")
+                                for k in range(a.shape[1])])
+    return V.check_target(a, n_samples, name="offset")
 
 
 def alpha_grid(alpha_max, n_samples, n_features, n_alphas, alpha_min_ratio):
@@ -203,7 +234,9 @@ def path(X, y, *, loss="squared", l1_ratio=1.0, alphas=None, n_alphas=100,
     fit_intercept : fit an unpenalized intercept b.
     sample_weight : (n,) non-negative weights.
     offset : (n,) fixed part of the linear predictor (e.g. log exposure for
-        Poisson); for squared loss it is subtracted from y.
+        Poisson); for squared loss it is subtracted from y. Multinomial: (n, K), one
+        column per class (glmnet's offset matrix), added to each class's predictor (an
+        (n,) offset shifts every class alike, which the softmax ignores).
     penalty_factor : (p,) v_j ≥ 0; 0 leaves feature j unpenalized (all 0: the
         unpenalized fit, whatever the alpha; on separable classes it has no finite
         optimum and a ConvergenceWarning says so).
@@ -225,7 +258,7 @@ def path(X, y, *, loss="squared", l1_ratio=1.0, alphas=None, n_alphas=100,
     loss_obj = get_loss(loss)
     w = V.check_sample_weight(sample_weight, n)
     if offset is not None:
-        offset = V.check_target(offset, n, name="offset")
+        offset = _check_offset(offset, n, n_classes=0 if loss == "multinomial" else None)
     if grouped and loss != "multinomial":
         raise ValueError(f"grouped=True applies to loss='multinomial' only, got loss={loss!r}")
     if loss != "squared":
@@ -343,6 +376,8 @@ def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ra
     if loss == "multinomial":
         if offset.ndim == 1:
             offset = offset[:, None]     # a common shift of all classes
+        else:
+            offset = _check_offset(offset, n, n_classes=classes.size)
         out = multinomial_path(design.X, y_enc, w, offset, alphas, l1_ratio, v,
                                bool(positive), bool(fit_intercept), design.scale, usable,
                                tol, max_iter, grid, bool(grouped))
@@ -367,7 +402,8 @@ def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ra
     return Path(alphas=alphas, coef=coef, intercept=out["intercept"], gap=out["gap"],
                 n_iter=out["n_iter"], deviance_ratio=dev_ratio, objective=out["primal"] / n,
                 l1_ratio=l1_ratio, fit_intercept=bool(fit_intercept), loss=loss,
-                deviance=dev, null_deviance=null_dev, classes=classes, has_offset=has_offset)
+                deviance=dev, null_deviance=null_dev, classes=classes, has_offset=has_offset,
+                offset_per_class=has_offset and offset.shape[1:] not in ((), (1,)))
 
 
 def path_from_gram(stats, *, l1_ratio=1.0, alphas=None, n_alphas=100,
