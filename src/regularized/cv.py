@@ -12,6 +12,8 @@ Cross-validation follows glmnet (DESIGN §3):
   every sample is a fold, weight the samples by their sample weights; see ``CVPath``.)
 - ``index_min`` minimises ``cvm`` (the largest alpha on ties) and ``index_1se`` is the largest
   alpha with ``cvm ≤ cvm[index_min] + cvsd[index_min]``: the rule of one standard error.
+- ``CVPath.edge`` says when that minimum sits at an end of the grid, where the grid may be
+  too short (``warn_grid_edge`` turns it into a note for an estimator's user).
 
 CV at the cost of one fit (squared loss, dense X, n ≥ p, p ≤ 5000): the sufficient statistics
 (``design.GramStats``: XᵀWX, XᵀWy, …) of the training rows of fold k are those of all rows minus
@@ -34,10 +36,12 @@ Scorings (all "lower is better"; ``scoring=None`` picks the first of each list):
 - Poisson: ``"deviance"`` (mean Poisson deviance), ``"mse"``/``"mae"`` on the mean ``e^η``;
 - multinomial (when ``path`` provides it): ``"deviance"``, ``"misclassification"``.
 
-Layering: this module uses ``path``, ``design``, ``losses`` and ``_validation`` (and
-scikit-learn's splitters and joblib, imported when used).
+Layering: this module uses ``path``, ``design``, ``losses`` and ``_validation``, the solvers'
+ridge eigendecomposition and glmnet's early-stop rule (and scikit-learn's splitters and
+joblib, imported when used).
 """
 import numbers
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,6 +50,7 @@ from . import _validation as V
 from .design import GramDesign, GramStats, make_design
 from .losses import get_loss, label_text
 from .path import DEFAULT_MAX_ITER, DEFAULT_TOL, alphas_from_gram, path, path_from_gram
+from .solvers.newton import early_stop
 from .solvers.ridge import symmetric_eigh
 
 # Gram-downdate CV stores every held-out block's p×p statistics when they fit this budget
@@ -53,6 +58,10 @@ from .solvers.ridge import symmetric_eigh
 GRAM_BLOCKS_MAX_BYTES = 512 * 2 ** 20
 # Same bound on p as the engine's full-Gram mode (a p = 5000 Gram is 200 MB).
 GRAM_MAX_FEATURES = 5000
+# A fit explaining less than this share of the null deviance counts as the null fit: a CV
+# minimum there, at the largest alpha of the grid, is no sign of a grid too short (ridge's
+# default grid starts at such a fit, not at all-zero coefficients).
+EDGE_NULL_FIT = 0.01
 # Relative floor on an estimated noise variance (information criteria).
 NOISE_VARIANCE_FLOOR = 1e-12
 
@@ -81,6 +90,10 @@ class CVPath:
         ``sqrt(Σ f (s − cvm)² / Σ f / (n_folds − 1))``.
     index_min, alpha_min : the alpha of lowest ``cvm`` (the largest one on ties).
     index_1se, alpha_1se : the largest alpha with ``cvm ≤ cvm[index_min] + cvsd[index_min]``.
+    edge : "smallest" when the minimum is at the smallest alpha of the grid (less penalty
+        may score better), "largest" when it is at the largest one and the full-data fit
+        there is not the null fit (it explains ``EDGE_NULL_FIT`` of the deviance or more:
+        more penalty may score better), else None.
     path : the full-data ``Path`` on the same grid.
     n_folds : int.  scoring : str.  loss : str.  l1_ratio : float.
     folds : list of the held-out row indices of each fold (None for leave-one-out).
@@ -107,6 +120,19 @@ class CVPath:
     def index(self, selection="min"):
         """Index of the selected alpha: ``"min"`` or ``"1se"``."""
         return self.index_min if _check_selection(selection) == "min" else self.index_1se
+
+    @property
+    def edge(self):
+        last = len(self.alphas) - 1
+        if last == 0:
+            return None
+        if self.index_min == last:
+            return "smallest"
+        # At alpha_max (and above) the fit is the null fit: then that is the answer.
+        if self.index_min == 0 and (self.path is None or (
+                self.path.n_nonzero[0] > 0 and self.path.deviance_ratio[0] >= EDGE_NULL_FIT)):
+            return "largest"
+        return None
 
     def __repr__(self):
         return (f"CVPath(n_alphas={len(self.alphas)}, n_folds={self.n_folds}, "
@@ -289,6 +315,31 @@ def select_indices(cvm, cvsd):
     threshold = cvm[i_min] + cvsd[i_min]
     i_1se = int(np.flatnonzero(cvm <= threshold)[0])
     return i_min, i_1se
+
+
+def warn_grid_edge(cv_path, owner, *, also=None, knobs="alphas, or alpha_min_ratio"):
+    """A ``UserWarning`` when the cross-validated minimum of ``cv_path`` sits at an end of
+    its grid (``CVPath.edge``), naming the alpha and what to extend. ``owner``: who
+    speaks (an estimator's name); ``also(alpha)``: the same alpha on the owner's scale
+    (e.g. "C=…"), shown beside it; ``knobs``: the owner's parameters that set the grid."""
+    edge = cv_path.edge
+    if edge is None:
+        return
+    alpha = float(cv_path.alphas[cv_path.index_min])
+    where = f"alpha={alpha:.4g}" + (f", {also(alpha)}" if also is not None else "")
+    if edge == "largest":
+        advice = f"more penalty may score better: extend the grid past it ({knobs})"
+    else:
+        advice = f"less penalty may score better: extend the grid past it ({knobs})"
+        fitted = cv_path.path
+        if cv_path.loss != "squared" and fitted is not None:
+            # a GLM path ends early where glmnet's rule fires: its grid cannot go further
+            reason, _ = early_stop(cv_path.loss, fitted.deviance[-1], fitted.null_deviance,
+                                   np.zeros(1), alpha)
+            if reason is not None:
+                advice = f"less penalty may score better, but the path stops there: {reason}"
+    warnings.warn(f"{owner}: the cross-validated minimum of the {cv_path.scoring} is at the "
+                  f"{edge} alpha of the grid ({where}): {advice}", UserWarning, stacklevel=4)
 
 
 def _check_selection(selection):

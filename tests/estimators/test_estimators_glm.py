@@ -317,3 +317,72 @@ def test_zero_weight_class_message_shows_the_label_as_written():
     y = (X[:, 0] > 0).astype(np.int64)
     with pytest.raises(ValueError, match=r"class 1 has none"):
         LogisticRegression().fit(X, y, sample_weight=np.where(y == 1, 0, 1))
+
+
+def _edge_notes(fit):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = fit()
+    return est, [str(w.message) for w in caught if "cross-validated minimum" in str(w.message)]
+
+
+def test_logistic_regression_cv_notes_a_minimum_at_an_end_of_the_grid():
+    """A CV minimum at an end of the grid says the grid may be too short (cv.warn_grid_edge,
+    CVPath.edge): at its smallest alpha (largest C), at its largest alpha (smallest C) unless
+    the fit there is the null fit, and where the path stops early (glmnet's rule) it says
+    the grid cannot go further. An interior minimum says nothing."""
+    X, y, _ = _binary(n=200, p=5, seed=2)
+    est, notes = _edge_notes(lambda: LogisticRegressionCV(Cs=[1e-4, 1e-3, 1e-2],
+                                                          random_state=0).fit(X, y))
+    assert est.cv_path_.edge == "smallest" and len(notes) == 1
+    assert notes[0].startswith("LogisticRegressionCV: the cross-validated minimum of the "
+                               "deviance is at the smallest alpha of the grid (alpha=0.5, "
+                               "C=0.01): less penalty may score better")
+    assert "(Cs, or eps)" in notes[0]
+    noise = np.random.default_rng(0)
+    Xn, yn = noise.normal(size=(200, 10)), noise.integers(0, 2, 200)
+    est, notes = _edge_notes(lambda: LogisticRegressionCV(Cs=[10, 100, 1000],
+                                                          random_state=0).fit(Xn, yn))
+    assert est.cv_path_.edge == "largest" and len(notes) == 1
+    assert "largest alpha of the grid (alpha=0.0005, C=10): more penalty" in notes[0]
+    est, notes = _edge_notes(lambda: LogisticRegressionCV(l1_ratios=1.0,
+                                                          random_state=0).fit(X, y))
+    assert est.cv_path_.edge is None and not notes
+    assert 0 < est.cv_path_.index_min < len(est.Cs_) - 1
+    # separable classes: the default L1 path stops early, at its minimum
+    Xs, ys = _blobs()
+    est, notes = _edge_notes(lambda: LogisticRegressionCV(l1_ratios=1.0,
+                                                          random_state=0).fit(Xs, ys))
+    assert est.cv_path_.edge == "smallest" and len(est.Cs_) < 100
+    assert "the path stops there: deviance explained exceeds 0.999" in notes[0]
+    assert "the classes are (nearly) separable" in notes[0]
+
+
+def test_poisson_regressor_cv_notes_a_minimum_at_an_end_of_the_grid():
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(200, 5))
+    y = rng.poisson(np.exp(0.5 + 0.3 * X[:, 0]))
+    est, notes = _edge_notes(lambda: PoissonRegressorCV(random_state=0).fit(X, y))
+    assert est.cv_path_.edge is None and not notes
+    est, notes = _edge_notes(lambda: PoissonRegressorCV(alphas=[0.05, 0.1, 0.2],
+                                                        random_state=0).fit(X, y))
+    assert est.cv_path_.edge == "largest" and len(notes) == 1
+    assert notes[0].startswith("PoissonRegressorCV: the cross-validated minimum of the "
+                               "deviance is at the largest alpha of the grid (alpha=0.2): "
+                               "more penalty may score better: extend the grid past it "
+                               "(alphas, or eps)")
+    est, notes = _edge_notes(lambda: PoissonRegressorCV(alphas=[10, 30, 100],
+                                                        random_state=0).fit(X, y))
+    assert est.cv_path_.edge == "smallest" and "smallest alpha" in notes[0]
+
+
+def test_cv_path_edge_is_shared_by_every_loss():
+    """CVPath.edge is computed by cv for every CV path (squared loss too); a minimum at the
+    largest alpha where the fit is the null fit (alpha_max: all coefficients 0) is no edge."""
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(150, 6))
+    y = X[:, 0] + 0.5 * rng.normal(size=150)
+    assert regularized.cv_path(X, y, alphas=[1.0, 0.5, 0.3]).edge == "smallest"
+    noise = rng.normal(size=150)
+    cv = regularized.cv_path(X, noise, n_alphas=20)
+    assert cv.index_min == 0 and cv.path.n_nonzero[0] == 0 and cv.edge is None

@@ -36,7 +36,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 
 from .. import _validation as V
-from ..cv import cv_paths
+from ..cv import cv_paths, warn_grid_edge
 from ..losses import label_text
 from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, path
 from ._base import (SparseInputMixin, choose, cv_results, linear_predictor,
@@ -312,10 +312,13 @@ def _selection(selection):
     return selection
 
 
-def _record_cv(est, paths, selection, alpha_factor=1.0):
-    """Attributes shared by the GLM CV estimators; returns (chosen CVPath, index)."""
+def _record_cv(est, paths, selection, alpha_factor=1.0, **edge):
+    """Attributes shared by the GLM CV estimators, and a note when the minimum sits at an
+    end of the grid (``cv.warn_grid_edge``, ``edge`` its keywords); returns (chosen
+    CVPath, index)."""
     best, idx = choose(paths, selection)
     chosen = paths[best]
+    warn_grid_edge(chosen, type(est).__name__, **edge)
     est.cv_path_ = chosen
     est.cv_results_ = cv_results(paths, alpha_factor=alpha_factor)
     est.l1_ratio_ = float(chosen.l1_ratio)
@@ -342,7 +345,9 @@ class LogisticRegressionCV(_LinearClassifier):
     eps : smallest/largest alpha of the default grid (None: glmnet's 1e-4 / 1e-2).
     scoring : "deviance" (default, glmnet's), "misclassification", "auc" (stored as
         1 − AUC), "mse" or "mae" on the probabilities; lower is better.
-    selection : "min" or "1se" (the largest penalty within one standard error).
+    selection : "min" or "1se" (the largest penalty within one standard error). A minimum
+        at an end of the grid (``cv_path_.edge``) is noted by a ``UserWarning``
+        (``cv.warn_grid_edge``): the grid may be too short there.
     cv, n_jobs, random_state : as ``LassoCV`` (stratified K-fold for an int).
     fit_intercept, class_weight, tol, max_iter, penalty_factor, positive, standardize :
         as ``LogisticRegression``.
@@ -398,7 +403,8 @@ class LogisticRegressionCV(_LinearClassifier):
                          positive=self.positive, standardize=self.standardize, tol=self.tol,
                          max_iter=self.max_iter, random_state=self.random_state,
                          groups=groups, alpha_scale="sum")
-        chosen, idx = _record_cv(self, paths, selection)
+        chosen, idx = _record_cv(self, paths, selection, knobs="Cs, or eps",
+                                 also=lambda alpha: f"C={1.0 / (alpha * total):.4g}")
         self.Cs_ = 1.0 / (chosen.alphas * total)          # increasing: alphas decrease
         self.C_ = 1.0 / (self.alpha_ * total)
         self.C_min_ = 1.0 / (self.alpha_min_ * total)
@@ -418,7 +424,8 @@ class PoissonRegressorCV(_PoissonMixin, SparseInputMixin, RegressorMixin, BaseEs
     l1_ratio : float or sequence in [0, 1] (default 0, scikit-learn's L2 penalty).
     eps, alphas : as ``LassoCV`` (alphas: int or array).
     scoring : "deviance" (default), "mse" or "mae" on the mean.
-    selection, cv, n_jobs, random_state, fit_intercept, tol, max_iter, penalty_factor,
+    selection (a minimum at an end of the grid noted as ``LogisticRegressionCV``'s), cv,
+    n_jobs, random_state, fit_intercept, tol, max_iter, penalty_factor,
     positive, standardize : as ``LassoCV``.
 
     Attributes
@@ -463,6 +470,6 @@ class PoissonRegressorCV(_PoissonMixin, SparseInputMixin, RegressorMixin, BaseEs
                          penalty_factor=self.penalty_factor, positive=self.positive,
                          standardize=self.standardize, tol=self.tol, max_iter=self.max_iter,
                          random_state=self.random_state, groups=groups)
-        chosen, idx = _record_cv(self, paths, selection)
+        chosen, idx = _record_cv(self, paths, selection, knobs="alphas, or eps")
         self._set_fit(chosen.path, idx)
         return self
