@@ -317,6 +317,22 @@ def select_indices(cvm, cvsd):
     return i_min, i_1se
 
 
+def _stop_reason(cv_path):
+    """Why a GLM path cannot go below its last alpha (glmnet's rule fires there), or None."""
+    fitted = cv_path.path
+    if cv_path.loss == "squared" or fitted is None:
+        return None
+    reason, _ = early_stop(cv_path.loss, fitted.deviance[-1], fitted.null_deviance,
+                           np.zeros(1), float(cv_path.alphas[-1]))
+    return reason
+
+
+def extends_below(cv_path):
+    """Whether less penalty than the grid's smallest alpha may score better and the path
+    can go there: the minimum is at that alpha and no early-stop rule ends the path."""
+    return cv_path.edge == "smallest" and _stop_reason(cv_path) is None
+
+
 def warn_grid_edge(cv_path, owner, *, also=None, knobs="alphas, or alpha_min_ratio"):
     """A ``UserWarning`` when the cross-validated minimum of ``cv_path`` sits at an end of
     its grid (``CVPath.edge``), naming the alpha and what to extend. ``owner``: who
@@ -331,13 +347,9 @@ def warn_grid_edge(cv_path, owner, *, also=None, knobs="alphas, or alpha_min_rat
         advice = f"more penalty may score better: extend the grid past it ({knobs})"
     else:
         advice = f"less penalty may score better: extend the grid past it ({knobs})"
-        fitted = cv_path.path
-        if cv_path.loss != "squared" and fitted is not None:
-            # a GLM path ends early where glmnet's rule fires: its grid cannot go further
-            reason, _ = early_stop(cv_path.loss, fitted.deviance[-1], fitted.null_deviance,
-                                   np.zeros(1), alpha)
-            if reason is not None:
-                advice = f"less penalty may score better, but the path stops there: {reason}"
+        reason = _stop_reason(cv_path)
+        if reason is not None:
+            advice = f"less penalty may score better, but the path stops there: {reason}"
     warnings.warn(f"{owner}: the cross-validated minimum of the {cv_path.scoring} is at the "
                   f"{edge} alpha of the grid ({where}): {advice}", UserWarning, stacklevel=4)
 

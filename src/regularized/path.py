@@ -194,10 +194,15 @@ def _check_offset(offset, n_samples, *, n_classes=None):
     return V.check_target(a, n_samples, name="offset")
 
 
+def default_alpha_min_ratio(n_samples, n_features):
+    """glmnet's ``lambda.min.ratio``: the default grid's last alpha over its first."""
+    return 1e-4 if n_samples >= n_features else 1e-2
+
+
 def alpha_grid(alpha_max, n_samples, n_features, n_alphas, alpha_min_ratio):
     """glmnet's default grid: log-spaced from alpha_max to alpha_max·ratio."""
     if alpha_min_ratio is None:
-        alpha_min_ratio = 1e-4 if n_samples >= n_features else 1e-2
+        alpha_min_ratio = default_alpha_min_ratio(n_samples, n_features)
     if not 0.0 < alpha_min_ratio < 1.0 and not (alpha_min_ratio == 1.0 and n_alphas == 1):
         raise ValueError(f"alpha_min_ratio must be in (0, 1), got {alpha_min_ratio!r}")
     return alpha_max * np.logspace(0.0, np.log10(alpha_min_ratio), n_alphas)

@@ -386,3 +386,26 @@ def test_cv_path_edge_is_shared_by_every_loss():
     noise = rng.normal(size=150)
     cv = regularized.cv_path(X, noise, n_alphas=20)
     assert cv.index_min == 0 and cv.path.n_nonzero[0] == 0 and cv.edge is None
+
+
+def test_default_grid_extends_past_a_minimum_at_its_small_end():
+    """glmnet's default ridge grid ends at C ≈ 0.05 on standardized breast-cancer data,
+    whose cross-validated best C is about 0.4 (scikit-learn's LogisticRegressionCV picks
+    0.36): the default grid is extended below its smallest alpha (two decades at a time,
+    at the same density) until the minimum is interior; a grid the user set (eps, Cs) is
+    only noted."""
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    est, notes = _edge_notes(lambda: LogisticRegressionCV(random_state=0).fit(X, y))
+    assert not notes and est.cv_path_.edge is None
+    assert 0.1 < est.C_ < 5.0
+    assert est.Cs_.max() / est.Cs_.min() > 1e5          # beyond glmnet's four decades
+    steps = np.diff(np.log10(est.Cs_))
+    np.testing.assert_allclose(steps, steps[0], rtol=1e-8)   # one log-spaced grid
+    assert est.score(X, y) >= 0.985
+    short, notes = _edge_notes(lambda: LogisticRegressionCV(eps=1e-4, random_state=0)
+                               .fit(X, y))
+    assert short.cv_path_.edge == "smallest" and len(notes) == 1
+    assert short.Cs_.max() / short.Cs_.min() == pytest.approx(1e4)

@@ -36,9 +36,9 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 
 from .. import _validation as V
-from ..cv import cv_paths, warn_grid_edge
+from ..cv import cv_paths, extends_below, warn_grid_edge
 from ..losses import label_text
-from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, path
+from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, default_alpha_min_ratio, path
 from ._base import (SparseInputMixin, choose, cv_results, linear_predictor,
                     sample_weight_or_none, validate_fit_data, validate_predict_data)
 
@@ -312,6 +312,31 @@ def _selection(selection):
     return selection
 
 
+# glmnet's default grid can end before the cross-validated minimum (ridge's above all:
+# its first alpha is that of l1_ratio 1e-3, so four decades reach only C ≈ 0.05 on
+# standardized breast-cancer data, whose best C is about 0.4). When the minimum is at
+# the grid's smallest alpha and the path can go on, the default grid is extended by
+# GRID_EXTENSION at a time, at most MAX_GRID_EXTENSIONS times, at the same density.
+GRID_EXTENSION = 1e-2
+MAX_GRID_EXTENSIONS = 2
+
+
+def _cv_default_grid(run, X, n_alphas, alpha_min_ratio, selection):
+    """``run(n_alphas, alpha_min_ratio) -> CVPaths``, extended past a minimum at the
+    default grid's small end (see GRID_EXTENSION); ``alpha_min_ratio`` None: glmnet's."""
+    paths = run(n_alphas, alpha_min_ratio)
+    if alpha_min_ratio is not None:
+        return paths                       # the user's grid: noted, not changed
+    ratio = default_alpha_min_ratio(*X.shape)
+    density = n_alphas / -np.log10(ratio)
+    for _ in range(MAX_GRID_EXTENSIONS):
+        if not extends_below(paths[choose(paths, selection)[0]]):
+            break
+        ratio *= GRID_EXTENSION
+        paths = run(max(n_alphas, int(round(density * -np.log10(ratio)))), ratio)
+    return paths
+
+
 def _record_cv(est, paths, selection, alpha_factor=1.0, **edge):
     """Attributes shared by the GLM CV estimators, and a note when the minimum sits at an
     end of the grid (``cv.warn_grid_edge``, ``edge`` its keywords); returns (chosen
@@ -395,14 +420,19 @@ class LogisticRegressionCV(_LinearClassifier):
                 raise ValueError("Cs must be a positive int or an array of finite C > 0")
             alphas, n_alphas = 1.0 / (Cs * total), 100
         eps = None if self.eps is None else V.check_positive_float(self.eps, "eps")
-        paths = cv_paths(X, y, l1_ratios=np.atleast_1d(self.l1_ratios), alphas=alphas,
-                         n_alphas=n_alphas, alpha_min_ratio=eps,
-                         cv=5 if self.cv is None else self.cv, scoring=self.scoring,
-                         n_jobs=self.n_jobs, loss=loss, fit_intercept=self.fit_intercept,
-                         sample_weight=w, penalty_factor=self.penalty_factor,
-                         positive=self.positive, standardize=self.standardize, tol=self.tol,
-                         max_iter=self.max_iter, random_state=self.random_state,
-                         groups=groups, alpha_scale="sum")
+
+        def run(n_alphas, alpha_min_ratio):
+            return cv_paths(X, y, l1_ratios=np.atleast_1d(self.l1_ratios), alphas=alphas,
+                            n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+                            cv=5 if self.cv is None else self.cv, scoring=self.scoring,
+                            n_jobs=self.n_jobs, loss=loss, fit_intercept=self.fit_intercept,
+                            sample_weight=w, penalty_factor=self.penalty_factor,
+                            positive=self.positive, standardize=self.standardize,
+                            tol=self.tol, max_iter=self.max_iter,
+                            random_state=self.random_state, groups=groups,
+                            alpha_scale="sum")
+        paths = run(n_alphas, eps) if alphas is not None else _cv_default_grid(
+            run, X, n_alphas, eps, selection)
         chosen, idx = _record_cv(self, paths, selection, knobs="Cs, or eps",
                                  also=lambda alpha: f"C={1.0 / (alpha * total):.4g}")
         self.Cs_ = 1.0 / (chosen.alphas * total)          # increasing: alphas decrease
@@ -462,14 +492,20 @@ class PoissonRegressorCV(_PoissonMixin, SparseInputMixin, RegressorMixin, BaseEs
         else:
             alphas, n_alphas = V.check_alphas(self.alphas), 100
         eps = None if self.eps is None else V.check_positive_float(self.eps, "eps")
-        paths = cv_paths(X, y, l1_ratios=np.atleast_1d(self.l1_ratio), alphas=alphas,
-                         n_alphas=n_alphas, alpha_min_ratio=eps,
-                         cv=5 if self.cv is None else self.cv, scoring=self.scoring,
-                         n_jobs=self.n_jobs, loss="poisson", fit_intercept=self.fit_intercept,
-                         sample_weight=sample_weight_or_none(sample_weight),
-                         penalty_factor=self.penalty_factor, positive=self.positive,
-                         standardize=self.standardize, tol=self.tol, max_iter=self.max_iter,
-                         random_state=self.random_state, groups=groups)
+
+        def run(n_alphas, alpha_min_ratio):
+            return cv_paths(X, y, l1_ratios=np.atleast_1d(self.l1_ratio), alphas=alphas,
+                            n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+                            cv=5 if self.cv is None else self.cv, scoring=self.scoring,
+                            n_jobs=self.n_jobs, loss="poisson",
+                            fit_intercept=self.fit_intercept,
+                            sample_weight=sample_weight_or_none(sample_weight),
+                            penalty_factor=self.penalty_factor, positive=self.positive,
+                            standardize=self.standardize, tol=self.tol,
+                            max_iter=self.max_iter, random_state=self.random_state,
+                            groups=groups)
+        paths = run(n_alphas, eps) if alphas is not None else _cv_default_grid(
+            run, X, n_alphas, eps, selection)
         chosen, idx = _record_cv(self, paths, selection, knobs="alphas, or eps")
         self._set_fit(chosen.path, idx)
         return self
