@@ -143,6 +143,8 @@ class Design:
         # that of the raw sums (ε·Σ w x²), or of x itself where the sum is recomputed
         # about the mean (columns whose spread the raw sums would lose).
         floor = np.full(self.n_features, 1e-13)
+        # The relative error the implicit centring leaves in a certificate (see below).
+        self.certificate_floor = 0.0
         if fit_intercept:
             ratio = cancellation_ratio(s2, s1, n)
             lost = np.flatnonzero(ratio > GRAM_CANCELLATION_LIMIT)
@@ -154,6 +156,10 @@ class Design:
                 bad = [j for j in lost[ratio[lost] > SPARSE_CENTRING_WARN_RATIO]
                        if not self._is_constant(j)]
                 if bad:
+                    # ε·Σwx²/Σw(x−m)²: the order of the error of the sums CD and its
+                    # gap read; a reported gap below it would certify nothing.
+                    self.certificate_floor = float(np.finfo(np.float64).eps * max(
+                        s2[j] / max(self._centred_sum_sq_sparse(j), 1e-300) for j in bad))
                     j = int(bad[0])
                     factor = f"{np.sqrt(ratio[j]):.1e}" if np.isfinite(ratio[j]) else \
                         "over 1e8"
@@ -336,6 +342,14 @@ class SparseDesign(Design):
         sq.data = np.asarray(sq.data, dtype=np.float64) ** 2
         s2 = np.asarray(sq.T @ w, dtype=np.float64).ravel()
         return s1, s2
+
+    def _centred_sum_sq_sparse(self, j):
+        """``Σ w (x_j − m_j)²`` summed about the mean (stored rows and the zeros)."""
+        X = self.X
+        lo, hi = X.indptr[j], X.indptr[j + 1]
+        w_nz = self.w[X.indices[lo:hi]]
+        m = self.mean[j]
+        return float(w_nz @ (X.data[lo:hi] - m) ** 2 + (self.w.sum() - w_nz.sum()) * m * m)
 
     def _is_constant(self, j):
         X = self.X

@@ -493,6 +493,9 @@ def _path_on_design(design, y_c, y_mean, *, l1_ratio, alphas, n_alphas, alpha_mi
     else:
         out = enet_path_cd(design, y_c, alphas, l1_ratio, v, positive, tol, max_iter,
                            g_null)
+    # A sparse X whose implicit centring loses digits (design.certificate_floor) cannot
+    # be certified below that loss, whatever the computed gap.
+    out["gap"] = np.maximum(out["gap"], getattr(design, "certificate_floor", 0.0))
     _warn_unconverged(alphas, out["gap"], out["n_iter"], tol, max_iter)
 
     # (n_alphas, p) can be large and mostly zero (wide or sparse X): the

@@ -13,6 +13,7 @@ import numpy as np
 from numba import njit
 
 from .anderson import anderson_extrapolate, anderson_weights, combine, solve_small
+from .block_newton import block_members, block_newton_step, block_system
 from .gap import enet_primal_dual
 from .path_rules import strong_rule
 from .prox import enet_coordinate_min
@@ -20,6 +21,36 @@ from .prox import enet_coordinate_min
 # Below this working-set tolerance an Anderson point's Gβ is a product with G, not the
 # combination of the iterates' (whose cancellations cost digits so tight a gap needs).
 EXACT_GRAM_PRODUCT_TOL = 1e-9
+# When CD is slow (an ill-conditioned active block: n close to p, strongly correlated
+# columns) an exact Newton step on the active block (block_newton_step) ends it. It
+# costs about |A| epochs' worth of arithmetic, so it is taken once CD has spent that
+# many epochs (and at least NEWTON_AFTER_EPOCHS) on this solve since the last one.
+NEWTON_AFTER_EPOCHS = 20
+
+
+@njit(cache=True, nogil=True)
+def _active_newton(G, c, beta, q, l1, l2):
+    """``block_newton_step`` on the non-zero penalized coordinates, ``q = Gβ`` kept;
+    returns the block's size."""
+    k = beta.shape[0]
+    act = block_members(beta, l1, l2, np.arange(k))
+    m = act.shape[0]
+    if m == 0:
+        return 0
+    grad = np.empty(m)
+    for u in range(m):
+        grad[u] = c[act[u]] - q[act[u]]
+    A, rhs, b = block_system(G, act, act, grad, beta, l1, l2)
+    new, ok = block_newton_step(A, rhs, b)
+    if ok:
+        for u in range(m):
+            j = act[u]
+            delta = new[u] - beta[j]
+            if delta != 0.0:
+                beta[j] = new[u]
+                for i in range(k):
+                    q[i] += G[j, i] * delta
+    return m
 
 
 @njit(cache=True, nogil=True)
@@ -202,9 +233,15 @@ def gram_cd(G, c, beta, ws, l1, l2, positive, yy, max_epochs, tol_rel,
     n_stored = 0
     primal, dual = _gap(Gw, cw, bw, qw, l1w, l2w, positive, yy)
     epoch = 0
+    last_newton = 0
+    newton_after = NEWTON_AFTER_EPOCHS
     while k > 0 and primal - dual > tol_rel * primal and epoch < max_epochs:
         epoch += 1
         _epoch(Gw, cw, bw, qw, l1w, l2w, positive)
+        if epoch - last_newton >= newton_after:
+            last_newton = epoch
+            size = _active_newton(Gw, cw, bw, qw, l1w, l2w)
+            newton_after = max(NEWTON_AFTER_EPOCHS, size)
         _fit_unpenalized(Gw, cw, bw, qw, Z, G_ZZ, positive)
         primal, d_cur = _gap(Gw, cw, bw, qw, l1w, l2w, positive, yy)
         if d_cur > dual:

@@ -12,6 +12,7 @@ import numpy as np
 from numba import njit, prange
 
 from .anderson import anderson_extrapolate
+from .block_newton import block_members, block_newton_step, block_system
 from .cd_gram import fit_block_exactly
 from .gap import enet_primal_dual
 from .prox import enet_coordinate_min
@@ -279,60 +280,30 @@ def csc_centred_gram_rows(data, indices, indptr, w, mean, scale, cols, start, G)
 @njit(cache=True, nogil=True)
 def _heavy_newton(data, indices, indptr, wd, mean, scale, beta, r_raw, off, heavy, G_heavy,
                   l1, l2, dense):
-    """One Newton step on the heavy active block; returns the new offset.
+    """``block_newton_step`` on the heavy active block; returns the new offset.
 
     Coordinate descent is slow where columns overlap much (on text-like data the
     frequent terms: columns with half the rows non-zero act as near-copies of one
-    another, and the duality gap then stalls near 1e-3 for tens of epochs). On the
-    active members H of ``heavy`` (non-zero, penalized) the objective with the
-    other coordinates fixed and the signs s held is the quadratic
-    ``½ dᵀ(G_HH + diag l2)d − dᵀ(g_H − l1 s − l2 β_H)``: its minimiser d is solved
-    exactly and the step is cut where a coordinate would change sign,
-    which it then leaves at 0. On that segment the objective is this quadratic, so
-    the step never increases it.
+    another, and the duality gap then stalls near 1e-3 for tens of epochs). The
+    block is the members of ``heavy`` that are non-zero and penalized.
     """
-    k = heavy.shape[0]
-    sel = np.empty(k, dtype=np.int64)
-    m = 0
-    for a in range(k):
-        j = heavy[a]
-        if beta[j] != 0.0 and (l1[j] > 0.0 or l2[j] > 0.0):
-            sel[m] = a
-            m += 1
+    pos = block_members(beta, l1, l2, heavy)     # the block's rows in G_heavy
+    m = pos.shape[0]
     if m < 2:
         return off
-    A = np.empty((m, m))
-    rhs = np.empty(m)
-    tr = 0.0
+    sel = heavy[pos]                             # and its features
+    grad = np.empty(m)
     for u in range(m):
-        j = heavy[sel[u]]
-        for v in range(m):
-            A[u, v] = G_heavy[sel[u], sel[v]]
-        A[u, u] += l2[j]
-        tr += A[u, u]
-        s = 1.0 if beta[j] > 0.0 else -1.0
-        g = _col_dot(data, indices, indptr, j, wd, r_raw, off, dense) / scale[j]
-        rhs[u] = g - l1[j] * s - l2[j] * beta[j]
-    for u in range(m):
-        A[u, u] += 1e-12 * tr / m       # collinear heavy columns: keep A definite
-    d = np.linalg.solve(A, rhs)
-    if not np.all(np.isfinite(d)):
+        grad[u] = _col_dot(data, indices, indptr, sel[u], wd, r_raw, off, dense) / scale[sel[u]]
+    A, rhs, b = block_system(G_heavy, pos, sel, grad, beta, l1, l2)
+    new, ok = block_newton_step(A, rhs, b)
+    if not ok:
         return off                       # a degenerate block: CD alone goes on
-    t = 1.0
     for u in range(m):
-        b = beta[heavy[sel[u]]]
-        if (b > 0.0 and b + d[u] < 0.0) or (b < 0.0 and b + d[u] > 0.0):
-            t = min(t, -b / d[u])          # the step would change this sign
-    for u in range(m):
-        j = heavy[sel[u]]
-        b = beta[j]
-        new = b + t * d[u]
-        if (b > 0.0 and new <= 0.0) or (b < 0.0 and new >= 0.0) or (
-                t < 1.0 and abs(new) <= 1e-12 * abs(b)):
-            new = 0.0                      # the cut: it stops at zero
-        delta = (new - b) / scale[j]
+        j = sel[u]
+        delta = (new[u] - beta[j]) / scale[j]
         if delta != 0.0:
-            beta[j] = new
+            beta[j] = new[u]
             _col_axpy(data, indices, indptr, j, delta, r_raw, dense)
             off += delta * mean[j]
     return off
