@@ -272,3 +272,32 @@ def test_pandas_feature_names():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         est.predict(df)
+
+
+def test_lasso_cv_default_grid_extends_past_a_minimum_at_its_small_end():
+    # Wide data (80 x 5000, correlated blocks, gene-expression-like scales): glmnet's default grid for n < p stops at
+    # 1e-2 alpha_max, at the CV minimum, so alpha_ was the grid's last alpha (CV error
+    # still falling); the default grid is extended there. A grid set by eps is only noted.
+    import warnings
+
+    from sklearn.model_selection import KFold
+
+    from regularized.estimators import LassoCV
+
+    rng = np.random.default_rng(0)
+    n, p = 80, 5000
+    F = rng.normal(size=(n, 50))
+    X = np.sqrt(0.8) * np.repeat(F, 100, axis=1) + np.sqrt(0.2) * rng.normal(size=(n, p))
+    X = X * rng.uniform(0.5, 3, p) + rng.uniform(2, 10, p)
+    beta = np.zeros(p)
+    beta[[3, 250, 1234, 2222, 4321]] = [1.5, -1.0, 0.8, 1.2, -0.7]
+    y = X @ beta + rng.normal(size=n)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = LassoCV(cv=KFold(5, shuffle=True, random_state=1)).fit(X, y)
+    notes = [str(w.message) for w in caught if "cross-validated minimum" in str(w.message)]
+    assert not notes and est.cv_path_.edge is None
+    assert est.alphas_.max() / est.alphas_.min() > 1e3          # past glmnet's 1e-2
+    with pytest.warns(UserWarning, match="minimum of the mse is at the smallest alpha"):
+        short = LassoCV(cv=KFold(5, shuffle=True, random_state=1), eps=1e-2).fit(X, y)
+    assert short.alpha_ == short.alphas_.min()

@@ -36,11 +36,12 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 
 from .. import _validation as V
-from ..cv import cv_paths, extends_below, warn_grid_edge
+from ..cv import cv_paths, warn_grid_edge
 from ..losses import label_text
-from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, default_alpha_min_ratio, path
-from ._base import (SparseInputMixin, choose, cv_results, linear_predictor,
-                    sample_weight_or_none, validate_fit_data, validate_predict_data)
+from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, path
+from ._base import (SparseInputMixin, choose, cv_default_grid, cv_results,
+                    linear_predictor, sample_weight_or_none, validate_fit_data,
+                    validate_predict_data)
 
 
 def _check_nonnegative(value, name, *, allow_inf=False):
@@ -312,31 +313,6 @@ def _selection(selection):
     return selection
 
 
-# glmnet's default grid can end before the cross-validated minimum (ridge's above all:
-# its first alpha is that of l1_ratio 1e-3, so four decades reach only C ≈ 0.05 on
-# standardized breast-cancer data, whose best C is about 0.4). When the minimum is at
-# the grid's smallest alpha and the path can go on, the default grid is extended by
-# GRID_EXTENSION at a time, at most MAX_GRID_EXTENSIONS times, at the same density.
-GRID_EXTENSION = 1e-2
-MAX_GRID_EXTENSIONS = 2
-
-
-def _cv_default_grid(run, X, n_alphas, alpha_min_ratio, selection):
-    """``run(n_alphas, alpha_min_ratio) -> CVPaths``, extended past a minimum at the
-    default grid's small end (see GRID_EXTENSION); ``alpha_min_ratio`` None: glmnet's."""
-    paths = run(n_alphas, alpha_min_ratio)
-    if alpha_min_ratio is not None:
-        return paths                       # the user's grid: noted, not changed
-    ratio = default_alpha_min_ratio(*X.shape)
-    density = n_alphas / -np.log10(ratio)
-    for _ in range(MAX_GRID_EXTENSIONS):
-        if not extends_below(paths[choose(paths, selection)[0]]):
-            break
-        ratio *= GRID_EXTENSION
-        paths = run(max(n_alphas, int(round(density * -np.log10(ratio)))), ratio)
-    return paths
-
-
 def _record_cv(est, paths, selection, alpha_factor=1.0, **edge):
     """Attributes shared by the GLM CV estimators, and a note when the minimum sits at an
     end of the grid (``cv.warn_grid_edge``, ``edge`` its keywords); returns (chosen
@@ -431,7 +407,7 @@ class LogisticRegressionCV(_LinearClassifier):
                             tol=self.tol, max_iter=self.max_iter,
                             random_state=self.random_state, groups=groups,
                             alpha_scale="sum")
-        paths = run(n_alphas, eps) if alphas is not None else _cv_default_grid(
+        paths = run(n_alphas, eps) if alphas is not None else cv_default_grid(
             run, X, n_alphas, eps, selection)
         chosen, idx = _record_cv(self, paths, selection, knobs="Cs, or eps",
                                  also=lambda alpha: f"C={1.0 / (alpha * total):.4g}")
@@ -504,7 +480,7 @@ class PoissonRegressorCV(_PoissonMixin, SparseInputMixin, RegressorMixin, BaseEs
                             standardize=self.standardize, tol=self.tol,
                             max_iter=self.max_iter, random_state=self.random_state,
                             groups=groups)
-        paths = run(n_alphas, eps) if alphas is not None else _cv_default_grid(
+        paths = run(n_alphas, eps) if alphas is not None else cv_default_grid(
             run, X, n_alphas, eps, selection)
         chosen, idx = _record_cv(self, paths, selection, knobs="alphas, or eps")
         self._set_fit(chosen.path, idx)

@@ -26,9 +26,10 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from .. import _validation as V
-from ..cv import cv_paths, ic_path, relax_path, ridge_loo_path, _check_gamma, _check_gammas
+from ..cv import (cv_paths, ic_path, relax_path, ridge_loo_path, warn_grid_edge, _check_gamma,
+                  _check_gammas)
 from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, path
-from ._base import (SparseInputMixin, choose, cv_results, linear_predictor,
+from ._base import (SparseInputMixin, choose, cv_default_grid, cv_results, linear_predictor,
                     sample_weight_or_none, validate_fit_data, validate_predict_data,
                     weight_total)
 
@@ -254,16 +255,24 @@ class _EnetCVBase(_LinearRegressor):
         selection = self.selection
         if selection not in ("min", "1se"):
             raise ValueError(f"selection must be 'min' or '1se', got {selection!r}")
-        paths = cv_paths(X, y, l1_ratios=ratios, alphas=alphas, n_alphas=n_alphas,
-                         alpha_min_ratio=eps, cv=_check_cv_param(self.cv),
-                         scoring=self.scoring, n_jobs=self.n_jobs,
-                         fit_intercept=self.fit_intercept, sample_weight=sw,
-                         penalty_factor=self.penalty_factor, positive=self.positive,
-                         standardize=self.standardize, tol=self.tol, max_iter=self.max_iter,
-                         random_state=self.random_state, groups=groups, relax=self.relax,
-                         gammas=self.gammas)
+
+        def run(n_alphas, alpha_min_ratio):
+            return cv_paths(X, y, l1_ratios=ratios, alphas=alphas, n_alphas=n_alphas,
+                            alpha_min_ratio=alpha_min_ratio, cv=_check_cv_param(self.cv),
+                            scoring=self.scoring, n_jobs=self.n_jobs,
+                            fit_intercept=self.fit_intercept, sample_weight=sw,
+                            penalty_factor=self.penalty_factor, positive=self.positive,
+                            standardize=self.standardize, tol=self.tol,
+                            max_iter=self.max_iter, random_state=self.random_state,
+                            groups=groups, relax=self.relax, gammas=self.gammas)
+        if alphas is not None or self.relax:
+            paths = run(n_alphas, eps)
+        else:
+            paths = cv_default_grid(run, X, n_alphas, eps, selection)
         best, idx = choose(paths, selection)
         chosen = paths[best]
+        if not self.relax:
+            warn_grid_edge(chosen, type(self).__name__, knobs="alphas, or eps")
         self.cv_path_ = chosen
         self.cv_results_ = cv_results(paths)
         self.l1_ratio_ = float(chosen.l1_ratio)
