@@ -333,8 +333,11 @@ def test_prepare_drops_rows_with_missing_target_with_a_note():
         rio.prepare_table(rio.read_table(HOUSES), "prize")
     with pytest.raises(ValueError, match="needs a numeric target"):
         rio.prepare_table(rio.read_table(CHURN), "churned", family="gaussian")
-    with pytest.raises(ValueError, match="two classes.*has 3"):
+    with pytest.raises(ValueError, match=r"two classes.*has 3 \(use --family multinomial\)"):
         rio.prepare_table(rio.read_table(CHURN), "plan", family="binomial")
+    # a continuous target is not a many-class one (the hint said "use --family multinomial")
+    with pytest.raises(ValueError, match=r"has \d+ \(it looks continuous: use --family gaussian"):
+        rio.prepare_table(rio.read_table(HOUSES), "price", family="binomial")
 
 
 def word_counts(n=200, p=600, n_constant=100, seed=0):

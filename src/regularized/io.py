@@ -892,8 +892,13 @@ def _target_array(y, family, target):
         return values
     n_classes = int(y.nunique())
     if family == "binomial" and n_classes != 2:
+        # Many distinct numbers are a continuous target, not classes to model.
+        continuous = (n_classes > 2 and pd.api.types.is_float_dtype(y)
+                      and not np.all(np.mod(y.dropna().to_numpy(), 1) == 0))
+        hint = ("it looks continuous: use --family gaussian" if continuous
+                else "use --family multinomial")
         raise ValueError(f"family 'binomial' needs a target with two classes; {target!r} "
-                         f"has {n_classes} (use --family multinomial)")
+                         f"has {n_classes} ({hint})")
     if n_classes < 2:
         raise ValueError(f"the target {target!r} has a single class")
     if pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y):

@@ -343,7 +343,8 @@ class LogisticRegressionCV(_LinearClassifier):
         coefficient up, glmnet's grid; scikit-learn's int means ``logspace(-4, 4, Cs)``)
         or an array of C values.
     l1_ratios : float or sequence in [0, 1] (default 0: L2).
-    eps : smallest/largest alpha of the default grid (None: glmnet's 1e-4 / 1e-2).
+    eps : smallest/largest alpha of the default grid (None: glmnet's 1e-4 / 1e-2, extended
+        past a CV minimum at its small end as ``LassoCV``'s).
     scoring : "deviance" (default, glmnet's), "misclassification", "auc" (stored as
         1 − AUC), "mse" or "mae" on the probabilities; lower is better.
     selection : "min" or "1se" (the largest penalty within one standard error). A minimum

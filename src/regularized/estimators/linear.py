@@ -315,7 +315,8 @@ _CV_DOC = """
     Parameters
     ----------
     eps : alpha_min / alpha_max of the default grid (None: 1e-4 if n ≥ p else 1e-2, glmnet's;
-        scikit-learn's LassoCV uses 1e-3).
+        scikit-learn's LassoCV uses 1e-3; a default grid whose CV minimum is at its small end
+        is extended two decades at a time, at most twice: ``_base.cv_default_grid``).
     alphas : int (that many alphas on the default grid) or an array of alphas.
     fit_intercept, penalty_factor, positive, standardize, tol, max_iter : as ``ElasticNet``.
     cv : None (5-fold), an int K (K-fold in row order, shuffled when ``random_state`` is
