@@ -960,3 +960,20 @@ def test_one_alpha_on_separable_classes_within_reach_is_certified_without_warnin
     P = _fit(X, y, **kw)
     assert P.deviance_ratio[0] > 0.999                 # beyond glmnet's rule
     _assert_certified(P, loss, X, y, kw, tol=1e-7)
+
+
+def test_a_stall_before_max_iter_does_not_advise_raising_max_iter():
+    # A sparse logistic path with unpenalized columns ended one alpha at a gap of 1.3e-7
+    # (> tol 1e-7) after 2004 of 100000 epochs and advised "increase max_iter": with
+    # max_iter 1e6 the result was identical. A stall short of max_iter now says so.
+    from sklearn.exceptions import ConvergenceWarning
+
+    from regularized.path import _warn_unconverged
+
+    with pytest.warns(ConvergenceWarning) as caught:
+        _warn_unconverged([4.9e-6], [1.27e-7], [2004], 1e-7, 100000)
+    msg = str(caught[0].message)
+    assert "after 2004 epochs (max_iter=100000 not reached: the solver stalled" in msg
+    assert "increase max_iter" not in msg
+    with pytest.warns(ConvergenceWarning, match=r"\(max_iter=100\); increase max_iter or tol"):
+        _warn_unconverged([4.9e-6], [1.27e-7], [100], 1e-7, 100)

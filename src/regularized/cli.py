@@ -269,7 +269,9 @@ def _out_dir(path):
 
 def _in_cli_words(text):
     """A library message with the command's options in place of Python parameters."""
-    return text.replace("increase max_iter or tol", "raise --max-iter or --tol")
+    return (text.replace("increase max_iter or tol", "raise --max-iter or --tol")
+            .replace("more epochs cannot help); raise tol", "more epochs cannot help); raise --tol")
+            .replace("(max_iter=", "(--max-iter="))
 
 
 def _summary(model, source, model_path, stdout, args, extra=()):

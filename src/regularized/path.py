@@ -317,10 +317,18 @@ def _warn_unconverged(alphas, gaps, n_iter, tol, max_iter):
             # Imported here: scikit-learn's import costs more than a small fit.
             from sklearn.exceptions import ConvergenceWarning
 
+            if it >= max_iter:
+                advice = f"(max_iter={max_iter}); increase max_iter or tol"
+            else:
+                # The solver stopped short of max_iter: no step it could take lowered the
+                # gap further (rounding level for this data), so more epochs cannot help.
+                advice = (f"(max_iter={max_iter} not reached: the solver stalled at the "
+                          "rounding level of this data, and more epochs cannot help); "
+                          "raise tol")
             warnings.warn(
                 f"path did not converge at alpha={alpha:.6g}: relative duality gap "
-                f"{gap:.3e} > tol={tol:.1e} after {it} epochs (max_iter={max_iter}); "
-                "increase max_iter or tol", ConvergenceWarning, stacklevel=4)
+                f"{gap:.3e} > tol={tol:.1e} after {it} epochs {advice}", ConvergenceWarning,
+                stacklevel=4)
 
 
 def _warn_separable(alpha, gap, n_iter, reason, *, penalized):
