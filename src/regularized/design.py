@@ -128,7 +128,11 @@ class Design:
     w : (n,) float64 weights summing to n.
     mean : (p,) centring m_j.  scale : (p,) scaling s_j (1 where s_j would be 0).
     hess : (p,) ``‖x̃_j‖²_w`` — 0 marks a column that is constant after centring.
+    certificate_floor : the relative error implicit centring leaves in a certificate
+        (0 but for a sparse X whose column means dwarf their spread): no gap below it.
     """
+
+    certificate_floor = 0.0
 
     def __init__(self, X, w, fit_intercept, standardize):
         self.X = X
@@ -143,8 +147,6 @@ class Design:
         # that of the raw sums (ε·Σ w x²), or of x itself where the sum is recomputed
         # about the mean (columns whose spread the raw sums would lose).
         floor = np.full(self.n_features, 1e-13)
-        # The relative error the implicit centring leaves in a certificate (see below).
-        self.certificate_floor = 0.0
         if fit_intercept:
             ratio = cancellation_ratio(s2, s1, n)
             lost = np.flatnonzero(ratio > GRAM_CANCELLATION_LIMIT)
@@ -158,8 +160,9 @@ class Design:
                 if bad:
                     # ε·Σwx²/Σw(x−m)²: the order of the error of the sums CD and its
                     # gap read; a reported gap below it would certify nothing.
-                    self.certificate_floor = float(np.finfo(np.float64).eps * max(
-                        s2[j] / max(self._centred_sum_sq_sparse(j), 1e-300) for j in bad))
+                    bad = np.asarray(bad)
+                    self.certificate_floor = float(np.finfo(np.float64).eps * np.max(
+                        s2[bad] / np.maximum(self._centred_sum_sq(bad), 1e-300)))
                     j = int(bad[0])
                     factor = f"{np.sqrt(ratio[j]):.1e}" if np.isfinite(ratio[j]) else \
                         "over 1e8"
@@ -343,13 +346,18 @@ class SparseDesign(Design):
         s2 = np.asarray(sq.T @ w, dtype=np.float64).ravel()
         return s1, s2
 
-    def _centred_sum_sq_sparse(self, j):
-        """``Σ w (x_j − m_j)²`` summed about the mean (stored rows and the zeros)."""
+    def _centred_sum_sq(self, cols):
+        """``Σ w (x_j − m_j)²`` for j in cols, summed about the mean (the stored rows and
+        the zeros), as ``DenseDesign._centred_sum_sq``."""
         X = self.X
-        lo, hi = X.indptr[j], X.indptr[j + 1]
-        w_nz = self.w[X.indices[lo:hi]]
-        m = self.mean[j]
-        return float(w_nz @ (X.data[lo:hi] - m) ** 2 + (self.w.sum() - w_nz.sum()) * m * m)
+        w_sum = float(self.w.sum())
+        out = np.empty(len(cols))
+        for a, j in enumerate(cols):
+            lo, hi = X.indptr[j], X.indptr[j + 1]
+            w_nz = self.w[X.indices[lo:hi]]
+            m = self.mean[j]
+            out[a] = w_nz @ (X.data[lo:hi] - m) ** 2 + (w_sum - w_nz.sum()) * m * m
+        return out
 
     def _is_constant(self, j):
         X = self.X
@@ -505,6 +513,7 @@ class GramDesign:
     """
 
     has_samples = False
+    certificate_floor = 0.0          # centred exactly about the stats' shift
 
     def __init__(self, stats, fit_intercept, standardize):
         n = stats.n_rows

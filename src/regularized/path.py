@@ -503,7 +503,7 @@ def _path_on_design(design, y_c, y_mean, *, l1_ratio, alphas, n_alphas, alpha_mi
                            g_null)
     # A sparse X whose implicit centring loses digits (design.certificate_floor) cannot
     # be certified below that loss, whatever the computed gap.
-    out["gap"] = np.maximum(out["gap"], getattr(design, "certificate_floor", 0.0))
+    out["gap"] = np.maximum(out["gap"], design.certificate_floor)
     _warn_unconverged(alphas, out["gap"], out["n_iter"], tol, max_iter)
 
     # (n_alphas, p) can be large and mostly zero (wide or sparse X): the

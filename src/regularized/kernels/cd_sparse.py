@@ -186,68 +186,6 @@ def csc_residual(data, indices, indptr, y_c, mean, scale, beta, ws, r_raw, dense
 
 
 @njit(cache=True, nogil=True)
-def _unpenalized_block(data, indices, indptr, w, mean, scale, hess, ws, l1, l2, beta,
-                       positive):
-    """Unpenalized columns of ws (global ids) and their weighted, centred Gram."""
-    count = 0
-    for a in range(ws.shape[0]):
-        j = ws[a]
-        if l1[j] == 0.0 and l2[j] == 0.0 and hess[j] > 0.0 and (not positive or beta[j] > 0):
-            count += 1
-    Z = np.empty(count, dtype=np.int64)
-    count = 0
-    for a in range(ws.shape[0]):
-        j = ws[a]
-        if l1[j] == 0.0 and l2[j] == 0.0 and hess[j] > 0.0 and (not positive or beta[j] > 0):
-            Z[count] = j
-            count += 1
-    m = Z.shape[0]
-    G_ZZ = np.empty((m, m))
-    n = w.shape[0]
-    w_sum = 0.0
-    for i in range(n):
-        w_sum += w[i]
-    dense = np.zeros(n)
-    for a in range(m):
-        ja = Z[a]
-        for q in range(indptr[ja], indptr[ja + 1]):
-            dense[indices[q]] = data[q]
-        for b in range(m):
-            jb = Z[b]
-            acc = 0.0
-            for q in range(indptr[jb], indptr[jb + 1]):
-                i = indices[q]
-                acc += w[i] * dense[i] * data[q]
-            # Σ w (x_a − m_a)(x_b − m_b) = Σ w x_a x_b − (Σw) m_a m_b
-            G_ZZ[a, b] = (acc - w_sum * mean[ja] * mean[jb]) / (scale[ja] * scale[jb])
-        for q in range(indptr[ja], indptr[ja + 1]):
-            dense[indices[q]] = 0.0
-    return Z, G_ZZ
-
-
-@njit(cache=True, nogil=True)
-def _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z, G_ZZ,
-                     positive, dense):
-    """Exact update of the unpenalized coordinates; returns the new offset."""
-    if Z.shape[0] == 0:
-        return off
-    g_Z = np.empty(Z.shape[0])
-    for a in range(Z.shape[0]):
-        g_Z[a] = _col_dot(data, indices, indptr, Z[a], w, r_raw, off, dense) / scale[Z[a]]
-    delta = fit_block_exactly(G_ZZ, g_Z)
-    for a in range(Z.shape[0]):
-        if positive and beta[Z[a]] + delta[a] < 0.0:
-            return off           # would leave the constraint: CD updates handle it
-    for a in range(Z.shape[0]):
-        j = Z[a]
-        beta[j] += delta[a]
-        f = delta[a] / scale[j]
-        _col_axpy(data, indices, indptr, j, f, r_raw, dense)
-        off += f * mean[j]
-    return off
-
-
-@njit(cache=True, nogil=True)
 def csc_centred_gram_rows(data, indices, indptr, w, mean, scale, cols, start, G):
     """Fill rows/columns ``start..k−1`` of the centred, weighted Gram of ``cols``.
 
@@ -275,6 +213,49 @@ def csc_centred_gram_rows(data, indices, indptr, w, mean, scale, cols, start, G)
             G[b, a] = v
         for q in range(indptr[ja], indptr[ja + 1]):
             dense[indices[q]] = 0.0
+
+
+@njit(cache=True, nogil=True)
+def _unpenalized_block(data, indices, indptr, w, mean, scale, hess, ws, l1, l2, beta,
+                       positive):
+    """Unpenalized columns of ws (global ids) and their weighted, centred Gram."""
+    count = 0
+    for a in range(ws.shape[0]):
+        j = ws[a]
+        if l1[j] == 0.0 and l2[j] == 0.0 and hess[j] > 0.0 and (not positive or beta[j] > 0):
+            count += 1
+    Z = np.empty(count, dtype=np.int64)
+    count = 0
+    for a in range(ws.shape[0]):
+        j = ws[a]
+        if l1[j] == 0.0 and l2[j] == 0.0 and hess[j] > 0.0 and (not positive or beta[j] > 0):
+            Z[count] = j
+            count += 1
+    G_ZZ = np.empty((Z.shape[0], Z.shape[0]))
+    csc_centred_gram_rows(data, indices, indptr, w, mean, scale, Z, 0, G_ZZ)
+    return Z, G_ZZ
+
+
+@njit(cache=True, nogil=True)
+def _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z, G_ZZ,
+                     positive, dense):
+    """Exact update of the unpenalized coordinates; returns the new offset."""
+    if Z.shape[0] == 0:
+        return off
+    g_Z = np.empty(Z.shape[0])
+    for a in range(Z.shape[0]):
+        g_Z[a] = _col_dot(data, indices, indptr, Z[a], w, r_raw, off, dense) / scale[Z[a]]
+    delta = fit_block_exactly(G_ZZ, g_Z)
+    for a in range(Z.shape[0]):
+        if positive and beta[Z[a]] + delta[a] < 0.0:
+            return off           # would leave the constraint: CD updates handle it
+    for a in range(Z.shape[0]):
+        j = Z[a]
+        beta[j] += delta[a]
+        f = delta[a] / scale[j]
+        _col_axpy(data, indices, indptr, j, f, r_raw, dense)
+        off += f * mean[j]
+    return off
 
 
 @njit(cache=True, nogil=True)

@@ -28,19 +28,11 @@ def secant_start(last, before, step, out):
 
     The lasso path is piecewise linear in alpha, so extrapolating the last step
     saves epochs; a coordinate whose sign the extrapolation would change is cut
-    at zero, where it would leave the active set. Returns the number of
-    non-zeros of ``out``.
+    at zero, where it would leave the active set.
     """
-    count = 0
     for j in range(last.shape[0]):
         guess = last[j] + step * (last[j] - before[j])
-        if np.sign(guess) == np.sign(last[j]):
-            out[j] = guess
-            if guess != 0.0:
-                count += 1
-        else:
-            out[j] = 0.0
-    return count
+        out[j] = guess if np.sign(guess) == np.sign(last[j]) else 0.0
 
 
 @njit(cache=True, nogil=True)
