@@ -409,3 +409,93 @@ def test_default_grid_extends_past_a_minimum_at_its_small_end():
                                .fit(X, y))
     assert short.cv_path_.edge == "smallest" and len(notes) == 1
     assert short.Cs_.max() / short.Cs_.min() == pytest.approx(1e4)
+
+
+# ------------------------------------------------------------------------------------------
+# LogisticRegressionCV: np.inf in Cs, the deprecated penalty=
+# ------------------------------------------------------------------------------------------
+def test_logistic_regression_cv_takes_inf_in_cs_as_the_unpenalized_fit():
+    """np.inf in Cs (as scikit-learn's LogisticRegressionCV, and LogisticRegression(C=np.inf))
+    is the unpenalized fit as one grid point, at alpha 0, on the same folds as the rest of
+    the grid; when it scores best it is the model, and no note says the grid is short."""
+    X, y, _ = _binary(n=300, p=4, seed=12)
+    est = LogisticRegressionCV(Cs=[np.inf, 0.01, 0.1], cv=4, tol=1e-10).fit(X, y)
+    np.testing.assert_array_equal(est.Cs_, [0.01, 0.1, np.inf])
+    assert est.alphas_[-1] == 0.0 and est.cv_results_["alpha"][-1] == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)         # its minimum is at C = 0.1
+        finite = LogisticRegressionCV(Cs=[0.01, 0.1], cv=4, tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(est.cv_path_.fold_scores[:, :2], finite.cv_path_.fold_scores,
+                               rtol=1e-12)
+    y01 = (y == "yes").astype(float)
+    for k, (train, test) in enumerate(StratifiedKFold(4).split(X, y)):
+        fold = LogisticRegression(C=np.inf, tol=1e-10).fit(X[train], y[train])
+        ref = fold_score(fold.decision_function(X[test])[:, None], y01[test],
+                         np.ones(len(test)), loss="logistic", scoring="deviance")
+        np.testing.assert_allclose(est.cv_path_.fold_scores[k, -1], ref, rtol=1e-6)
+    # plenty of rows for 4 features: no penalty scores best
+    X, y, _ = _binary(n=2000, p=4, seed=13)
+    est, notes = _edge_notes(lambda: LogisticRegressionCV(Cs=[1e-3, 1e-2, np.inf],
+                                                          random_state=0).fit(X, y))
+    assert est.C_ == np.inf and est.alpha_ == 0.0 and est.cv_path_.index_min == 2
+    assert est.cv_path_.edge is None and not notes
+    ref = LogisticRegression(C=np.inf, tol=est.tol).fit(X, y)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-8)
+    np.testing.assert_allclose(est.intercept_, ref.intercept_, rtol=1e-8)
+    assert est.dual_gap_ <= est.tol
+    only = LogisticRegressionCV(Cs=[np.inf], l1_ratios=[0.0, 1.0], cv=3).fit(X, y)
+    assert only.C_ == np.inf and list(only.Cs_) == [np.inf]
+    np.testing.assert_allclose(only.coef_, ref.coef_, rtol=1e-8)
+
+
+def test_logistic_regression_cv_refuses_bad_cs_by_name():
+    X, y, _ = _binary()
+    for Cs, match in (([0.1, 0.0], r"Cs must hold C values in \(0, inf\].*got 0.0"),
+                      ([-1.0], "got -1.0"), ([np.nan, 1.0], "got nan"),
+                      ([], "Cs is empty"), ("many", "Cs must be a positive int or an array"),
+                      (0, "Cs must be a positive integer")):
+        with pytest.raises(ValueError, match=match):
+            LogisticRegressionCV(Cs=Cs).fit(X, y)
+
+
+def test_logistic_regression_cv_takes_the_deprecated_penalty_as_logistic_regression():
+    """penalty= maps onto l1_ratios and Cs as LogisticRegression's (one mapping,
+    scikit-learn 1.9's FutureWarning naming l1_ratios and Cs): "l2" l1_ratios=(0,), "l1"
+    (1,) (and says when l1_ratios disagrees), "elasticnet" l1_ratios as given, None
+    Cs=(np.inf,) (scikit-learn's LogisticRegressionCV refuses None; its warning advises it)."""
+    from sklearn.base import clone
+
+    X, y, _ = _binary(n=150, p=6, seed=9)
+
+    def fit(**kw):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = LogisticRegressionCV(cv=3, tol=1e-10, **kw).fit(X, y)
+        return model, [(w.category, str(w.message)) for w in caught]
+
+    Cs = [0.05, 0.5, 5.0]
+    for penalty, same in (("l2", dict(Cs=Cs)), ("l1", dict(Cs=Cs, l1_ratios=1.0)),
+                          ("elasticnet", dict(Cs=Cs, l1_ratios=[0.3, 0.7]))):
+        model, caught = fit(penalty=penalty, **same)
+        assert caught[0][0] is FutureWarning and "'penalty' was deprecated" in caught[0][1]
+        assert "Cs=(np.inf,) instead of penalty=None" in caught[0][1]
+        reference, plain = fit(**same)
+        assert not [m for c, m in plain if c is FutureWarning]
+        assert model.l1_ratio_ == reference.l1_ratio_ and model.C_ == reference.C_
+        np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-12, atol=1e-14)
+    model, caught = fit(penalty="l1", Cs=Cs)                   # l1_ratios left at 0
+    assert any("Inconsistent values: penalty=l1 with l1_ratios=0.0. penalty is deprecated: "
+               "l1_ratios=(1.0,) is used" in m for _, m in caught)
+    assert model.l1_ratio_ == 1.0
+    model, caught = fit(penalty=None)
+    assert caught[0][0] is FutureWarning and len(caught) == 1
+    assert model.C_ == np.inf and list(model.Cs_) == [np.inf]
+    np.testing.assert_allclose(model.coef_, LogisticRegression(C=np.inf, tol=1e-10)
+                               .fit(X, y).coef_, rtol=1e-10)
+    _, caught = fit(penalty=None, Cs=Cs)
+    assert any("penalty=None will ignore the Cs and l1_ratios" in m for _, m in caught)
+    with pytest.raises(ValueError, match="penalty must be 'l1', 'l2', 'elasticnet' or None"):
+        LogisticRegressionCV(penalty="l3").fit(X, y)
+    est = LogisticRegressionCV()
+    assert est.get_params()["penalty"] == "deprecated"
+    assert clone(est.set_params(penalty="l1")).get_params()["penalty"] == "l1"

@@ -25,7 +25,8 @@ nothing): the intercept and all coefficients are fitted by exact Newton steps, a
 ``x_jᵀθ = 0`` to rounding, so ``dual_gap_`` is a duality gap as for a penalized fit; where
 the Newton steps cannot bring the gradient to rounding (separable classes: no finite
 optimum) no gap is certified (``dual_gap_`` is inf) and a ``ConvergenceWarning`` names
-the problem.
+the problem. ``LogisticRegressionCV(Cs=[..., np.inf])`` cross-validates that fit as one
+more grid point (alpha 0) on the same folds.
 """
 import numbers
 import warnings
@@ -36,9 +37,9 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 
 from .. import _validation as V
-from ..cv import cv_paths, warn_grid_edge
+from ..cv import CVPath, cv_paths, make_splits, warn_grid_edge
 from ..losses import label_text
-from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, path
+from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, Path, path
 from ._base import (SparseInputMixin, choose, cv_default_grid, cv_results,
                     linear_predictor, sample_weight_or_none, validate_fit_data,
                     validate_predict_data)
@@ -62,42 +63,58 @@ def _alpha_and_factors(alpha, penalty_factor, n_features):
     return [1.0], np.zeros(n_features)
 
 
-# scikit-learn 1.8 deprecated LogisticRegression(penalty=...) (removal in 1.10) for C and
-# l1_ratio: "l2" is l1_ratio=0, "l1" l1_ratio=1, "elasticnet" l1_ratio as given, None C=∞.
+# scikit-learn 1.8 deprecated the penalty= of LogisticRegression and LogisticRegressionCV
+# (removal in 1.10) for C/Cs and l1_ratio/l1_ratios: "l2" is l1_ratio=0, "l1" l1_ratio=1,
+# "elasticnet" l1_ratio as given, None C=∞ (Cs=(np.inf,)).
 PENALTY_L1_RATIOS = {"l2": 0.0, "l1": 1.0}
+
+
+def _deprecated_penalty(penalty, l1_ratio, *, C_set, cv=False):
+    """``(l1_ratio, unpenalized)`` from the deprecated ``penalty`` of a LogisticRegression
+    (``cv=False``: ``C``, ``l1_ratio``) or LogisticRegressionCV (``cv=True``: ``Cs``,
+    ``l1_ratios``), mapped as scikit-learn 1.9 does, with its FutureWarning; ``penalty=None``
+    (unpenalized: C = ∞) says so when ``C_set`` (C or Cs not left at its default), as
+    scikit-learn does, since it ignores them. Called from ``fit`` through one helper
+    (``_C_and_l1_ratio``, ``_Cs_and_l1_ratios``): warnings point at the user's ``fit``."""
+    if isinstance(penalty, str) and penalty == "deprecated":
+        return l1_ratio, False
+    C, ratio = ("Cs", "l1_ratios") if cv else ("C", "l1_ratio")
+    if not (penalty is None or (isinstance(penalty, str)
+                                and penalty in ("l1", "l2", "elasticnet"))):
+        raise ValueError(f"penalty must be 'l1', 'l2', 'elasticnet' or None (deprecated: use "
+                         f"{ratio} and {C}), got {penalty!r}")
+    value = (lambda v: f"({v},)") if cv else str
+    warnings.warn(f"'penalty' was deprecated in scikit-learn 1.8 and will be removed in 1.10. "
+                  f"To avoid this warning, leave 'penalty' set to its default value and use "
+                  f"'{ratio}' or '{C}' instead. Use {ratio}={value(0)} instead of "
+                  f"penalty='l2', {ratio}={value(1)} instead of penalty='l1', {ratio} set to "
+                  f"{'floats' if cv else 'a float'} between 0 and 1 instead of "
+                  f"penalty='elasticnet', and {C}={value('np.inf')} instead of penalty=None.",
+                  FutureWarning, stacklevel=4)
+    if penalty is None:
+        if C_set:
+            warnings.warn(f"Setting penalty=None will ignore the {C} and {ratio} parameters",
+                          UserWarning, stacklevel=4)
+        return l1_ratio, True
+    if penalty in PENALTY_L1_RATIOS:
+        target = PENALTY_L1_RATIOS[penalty]
+        if not all(r == target for r in np.ravel(np.asarray(l1_ratio, dtype=object))):
+            warnings.warn(f"Inconsistent values: penalty={penalty} with {ratio}={l1_ratio}. "
+                          f"penalty is deprecated: {ratio}={value(target)} is used. Please "
+                          f"use {ratio} only.", UserWarning, stacklevel=4)
+        return target, False
+    return l1_ratio, False
 
 
 def _C_and_l1_ratio(estimator):
     """``(C, l1_ratio)`` of a LogisticRegression, its deprecated ``penalty`` mapped as
-    scikit-learn 1.9 does (with its FutureWarning)."""
-    penalty = estimator.penalty
+    scikit-learn 1.9 does (``_deprecated_penalty``)."""
     C = _check_nonnegative(estimator.C, "C", allow_inf=True)
     if C == 0:
         raise ValueError("C must be a number in (0, inf], got 0")
-    l1_ratio = estimator.l1_ratio
-    if isinstance(penalty, str) and penalty == "deprecated":
-        return C, l1_ratio
-    if not (penalty is None or (isinstance(penalty, str)
-                                and penalty in ("l1", "l2", "elasticnet"))):
-        raise ValueError(f"penalty must be 'l1', 'l2', 'elasticnet' or None (deprecated: use "
-                         f"l1_ratio and C), got {penalty!r}")
-    warnings.warn("'penalty' was deprecated in scikit-learn 1.8 and will be removed in 1.10. "
-                  "To avoid this warning, leave 'penalty' set to its default value and use "
-                  "'l1_ratio' or 'C' instead. Use l1_ratio=0 instead of penalty='l2', "
-                  "l1_ratio=1 instead of penalty='l1', l1_ratio set to a float between 0 and "
-                  "1 instead of penalty='elasticnet', and C=np.inf instead of penalty=None.",
-                  FutureWarning, stacklevel=3)
-    if penalty is None:
-        if C != 1.0:
-            warnings.warn("Setting penalty=None will ignore the C and l1_ratio parameters",
-                          UserWarning, stacklevel=3)
-        return np.inf, l1_ratio
-    if penalty in PENALTY_L1_RATIOS and l1_ratio != PENALTY_L1_RATIOS[penalty]:
-        warnings.warn(f"Inconsistent values: penalty={penalty} with l1_ratio={l1_ratio}. "
-                      f"penalty is deprecated: l1_ratio={PENALTY_L1_RATIOS[penalty]} is used. "
-                      "Please use l1_ratio only.", UserWarning, stacklevel=3)
-        return C, PENALTY_L1_RATIOS[penalty]
-    return C, l1_ratio
+    l1_ratio, unpenalized = _deprecated_penalty(estimator.penalty, estimator.l1_ratio,
+                                                C_set=C != 1.0)
+    return (np.inf if unpenalized else C), l1_ratio
 
 
 def _classification_weights(estimator, y, sample_weight):
@@ -330,6 +347,67 @@ def _record_cv(est, paths, selection, alpha_factor=1.0, **edge):
     return chosen, idx
 
 
+DEFAULT_CS = 100
+
+
+def _Cs_and_l1_ratios(estimator):
+    """``(Cs, n_Cs, l1_ratios)`` of a LogisticRegressionCV: ``Cs`` the C values given
+    (increasing, in (0, inf]; None for the default grid of ``n_Cs`` values), its deprecated
+    ``penalty`` mapped as scikit-learn 1.9 does (``_deprecated_penalty``; None: Cs=(inf,))."""
+    Cs = estimator.Cs
+    grid = isinstance(Cs, numbers.Integral) and not isinstance(Cs, bool)
+    l1_ratios, unpenalized = _deprecated_penalty(
+        estimator.penalty, estimator.l1_ratios, cv=True,
+        C_set=not (grid and Cs == DEFAULT_CS))
+    l1_ratios = np.atleast_1d(l1_ratios)
+    if unpenalized:
+        return np.array([np.inf]), None, l1_ratios
+    if grid:
+        return None, V.check_positive_int(Cs, "Cs"), l1_ratios
+    try:
+        values = np.asarray(Cs, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise ValueError(f"Cs must be a positive int or an array of C values in (0, inf], "
+                         f"got {Cs!r}") from None
+    if values.size == 0:
+        raise ValueError("Cs is empty: give a positive int or C values in (0, inf]")
+    bad = values[~(values > 0)]                  # ≤ 0 or NaN
+    if bad.size:
+        raise ValueError(f"Cs must hold C values in (0, inf] (np.inf: no penalty), got "
+                         f"{float(bad[0])!r}")
+    return np.sort(values), None, l1_ratios
+
+
+class _UnpenalizedEndCVPath(CVPath):
+    """A CVPath whose last grid point is the unpenalized fit (C = inf, alpha 0): there is
+    no less penalty below it, so a minimum there is no edge of the grid."""
+
+    @property
+    def edge(self):
+        return None if self.index_min == len(self.alphas) - 1 else super().edge
+
+
+PATH_ARRAYS = ("coef", "intercept", "gap", "n_iter", "deviance_ratio", "objective",
+               "deviance")
+
+
+def _append_unpenalized(penalized, free):
+    """``penalized`` (a CVPath, or None for no finite C) followed by the one-point CVPath
+    ``free`` of the unpenalized fit (run at a nominal alpha with every penalty factor 0,
+    on the same folds), that point at alpha 0."""
+    parts = [free] if penalized is None else [penalized, free]
+    alphas = np.r_[[] if penalized is None else penalized.alphas, 0.0]
+    first = parts[0].path
+    path_ = Path(alphas=alphas, **{key: np.concatenate([getattr(c.path, key) for c in parts])
+                                   for key in PATH_ARRAYS},
+                 l1_ratio=first.l1_ratio, fit_intercept=first.fit_intercept, loss=first.loss,
+                 null_deviance=first.null_deviance, classes=first.classes)
+    return _UnpenalizedEndCVPath(alphas=alphas,
+                                 fold_scores=np.hstack([c.fold_scores for c in parts]),
+                                 path=path_, scoring=free.scoring, loss=free.loss,
+                                 l1_ratio=first.l1_ratio, folds=free.folds)
+
+
 class LogisticRegressionCV(_LinearClassifier):
     """Logistic regression with C (and l1_ratio) chosen by cross-validation.
 
@@ -341,7 +419,9 @@ class LogisticRegressionCV(_LinearClassifier):
     ----------
     Cs : int (that many values on the default path grid, from the C that zeroes every
         coefficient up, glmnet's grid; scikit-learn's int means ``logspace(-4, 4, Cs)``)
-        or an array of C values.
+        or an array of C values in (0, inf]; ``np.inf`` adds the unpenalized fit
+        (``LogisticRegression(C=np.inf)``) as one grid point, at alpha 0, cross-validated
+        on the same folds (a minimum there is no edge of the grid).
     l1_ratios : float or sequence in [0, 1] (default 0: L2).
     eps : smallest/largest alpha of the default grid (None: glmnet's 1e-4 / 1e-2, extended
         past a CV minimum at its small end as ``LassoCV``'s).
@@ -353,19 +433,26 @@ class LogisticRegressionCV(_LinearClassifier):
     cv, n_jobs, random_state : as ``LassoCV`` (stratified K-fold for an int).
     fit_intercept, class_weight, tol, max_iter, penalty_factor, positive, standardize :
         as ``LogisticRegression``.
+    penalty : deprecated (scikit-learn 1.8–1.9): "l2", "l1", "elasticnet" or None, mapped
+        to l1_ratios = (0,), (1,), ``l1_ratios``, or Cs = (inf,), with scikit-learn's
+        FutureWarning (as ``LogisticRegression``'s; scikit-learn's LogisticRegressionCV
+        refuses None).
 
     Attributes
     ----------
-    C_, C_min_, C_1se_ : the chosen C and those of ``alpha_min_``/``alpha_1se_``.
+    C_, C_min_, C_1se_ : the chosen C and those of ``alpha_min_``/``alpha_1se_`` (inf:
+    the unpenalized fit, alpha 0).
     Cs_ : the C grid (increasing).  alpha_, alpha_min_, alpha_1se_, alphas_ : the same on
     the path's alpha scale (full data).  l1_ratio_.  cv_results_, cv_path_, path_,
     classes_, coef_, intercept_, n_iter_, dual_gap_ (as ``LogisticRegression``).
     """
 
-    def __init__(self, *, Cs=100, l1_ratios=0.0, eps=None, fit_intercept=True, cv=None,
+    def __init__(self, *, Cs=DEFAULT_CS, l1_ratios=0.0, eps=None, fit_intercept=True, cv=None,
                  scoring=None, selection="min", n_jobs=None, class_weight=None,
                  tol=DEFAULT_TOL, max_iter=DEFAULT_MAX_ITER, penalty_factor=None,
-                 positive=False, standardize=False, random_state=None):
+                 positive=False, standardize=False, random_state=None,
+                 penalty="deprecated"):
+        self.penalty = penalty
         self.Cs = Cs
         self.l1_ratios = l1_ratios
         self.eps = eps
@@ -386,36 +473,48 @@ class LogisticRegressionCV(_LinearClassifier):
         """Fit on (X, y) with optional ``sample_weight``; ``groups`` go to the splitter."""
         X, y = validate_fit_data(self, X, y)
         selection = _selection(self.selection)
+        Cs, n_alphas, l1_ratios = _Cs_and_l1_ratios(self)
         self.classes_, w = _classification_weights(self, y, sample_weight)
         total = float(w.sum())
         loss = "logistic" if self.classes_.size == 2 else "multinomial"
-        if isinstance(self.Cs, numbers.Integral) and not isinstance(self.Cs, bool):
-            alphas, n_alphas = None, V.check_positive_int(self.Cs, "Cs")
-        else:
-            Cs = np.asarray(self.Cs, dtype=np.float64).ravel()
-            if Cs.size == 0 or not np.all(np.isfinite(Cs)) or np.any(Cs <= 0):
-                raise ValueError("Cs must be a positive int or an array of finite C > 0")
-            alphas, n_alphas = 1.0 / (Cs * total), 100
         eps = None if self.eps is None else V.check_positive_float(self.eps, "eps")
+        cv = 5 if self.cv is None else self.cv
+        unpenalized = Cs is not None and np.isinf(Cs[-1])
+        if unpenalized:
+            # the penalized grid and the unpenalized fit are two runs: on the same folds
+            cv = make_splits(cv, len(y), y=np.searchsorted(self.classes_, y), groups=groups,
+                             classifier=True, random_state=self.random_state)
 
-        def run(n_alphas, alpha_min_ratio):
-            return cv_paths(X, y, l1_ratios=np.atleast_1d(self.l1_ratios), alphas=alphas,
-                            n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
-                            cv=5 if self.cv is None else self.cv, scoring=self.scoring,
+        def run(n_alphas, alpha_min_ratio, *, alphas=None, l1_ratios=l1_ratios,
+                penalty_factor=self.penalty_factor):
+            return cv_paths(X, y, l1_ratios=l1_ratios, alphas=alphas, n_alphas=n_alphas,
+                            alpha_min_ratio=alpha_min_ratio, cv=cv, scoring=self.scoring,
                             n_jobs=self.n_jobs, loss=loss, fit_intercept=self.fit_intercept,
-                            sample_weight=w, penalty_factor=self.penalty_factor,
+                            sample_weight=w, penalty_factor=penalty_factor,
                             positive=self.positive, standardize=self.standardize,
                             tol=self.tol, max_iter=self.max_iter,
                             random_state=self.random_state, groups=groups,
                             alpha_scale="sum")
-        paths = run(n_alphas, eps) if alphas is not None else cv_default_grid(
-            run, X, n_alphas, eps, selection)
+        if Cs is None:
+            paths = cv_default_grid(run, X, n_alphas, eps, selection)
+        else:
+            finite = Cs[np.isfinite(Cs)]
+            paths = run(100, eps, alphas=1.0 / (finite * total)) if finite.size else [None]
+        if unpenalized:
+            alphas, factors = _alpha_and_factors(0.0, self.penalty_factor, X.shape[1])
+            free = run(1, None, alphas=alphas, l1_ratios=l1_ratios[:1],
+                       penalty_factor=factors)[0]
+            paths = [_append_unpenalized(c, free) for c in paths]
+
+        def C_of(alpha):                                   # alpha 0: C = inf
+            with np.errstate(divide="ignore"):
+                return np.divide(1.0, np.multiply(alpha, total))
         chosen, idx = _record_cv(self, paths, selection, knobs="Cs, or eps",
-                                 also=lambda alpha: f"C={1.0 / (alpha * total):.4g}")
-        self.Cs_ = 1.0 / (chosen.alphas * total)          # increasing: alphas decrease
-        self.C_ = 1.0 / (self.alpha_ * total)
-        self.C_min_ = 1.0 / (self.alpha_min_ * total)
-        self.C_1se_ = 1.0 / (self.alpha_1se_ * total)
+                                 also=lambda alpha: f"C={C_of(alpha):.4g}")
+        self.Cs_ = C_of(chosen.alphas)                     # increasing: alphas decrease
+        self.C_ = float(C_of(self.alpha_))
+        self.C_min_ = float(C_of(self.alpha_min_))
+        self.C_1se_ = float(C_of(self.alpha_1se_))
         self._set_fit(chosen.path, idx)
         return self
 
