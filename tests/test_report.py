@@ -72,6 +72,60 @@ def test_build_report_binomial_with_categories(tmp_path):
     assert isinstance(rio.load(tmp_path / "out" / "model.npz"), rio.Model)
 
 
+def _sparse_frame(n, p, seed=3):
+    """A wide table whose target depends on its first five columns."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    y = X[:, :5] @ np.array([3.0, -2.0, 1.5, 1.0, -1.0]) + rng.standard_normal(n)
+    return pd.DataFrame(X, columns=[f"g{j:03d}" for j in range(p)]).assign(y=y)
+
+
+def _coef_rows(page):
+    """The first column of the chosen model's coefficient table, row by row."""
+    chosen = page.split("<h2>The chosen model</h2>")[1].split("<h2>")[0]
+    return chosen, re.findall(r'<tr(?: class="(\w*)")?><td class="name">([^<]*)</td>', chosen)
+
+
+def test_wide_lasso_report_lists_only_the_non_zero_coefficients():
+    """A lasso keeping a few of 400 features: the coefficient table lists the non-zero ones,
+    largest |coefficient × s.d.| first, and says how many features are zero and not listed
+    (it listed every feature: 2003 rows, 146 KB, for a lasso on 2000 features)."""
+    from regularized.report import build_report
+
+    p = 400
+    report = build_report(_sparse_frame(120, p), "y", penalty="l1", cv=3, n_alphas=20,
+                          n_rounds=2)
+    selected = report.model.selected_features()
+    assert 0 < len(selected) < p // 4
+    chosen, rows = _coef_rows(report.html)
+    assert [name for _, name in rows] == ["(intercept)"] + selected
+    assert f"{p - len(selected)} of the {p} features have coefficient 0 (removed by the " \
+           "penalty) and are not listed" in chosen
+    assert f"Listed: the {len(selected)} non-zero coefficients" in chosen
+
+
+def test_coefficient_table_of_few_features_lists_the_zeros_greyed():
+    """Up to COEF_TABLE_ALL features every one is listed, zeros greyed and counted; beyond
+    COEF_TABLE_MAX_ROWS non-zero coefficients the largest are listed, the rest counted."""
+    from regularized import io as rio
+    from regularized import report as rr
+
+    frame = _sparse_frame(60, 12, seed=4)
+    model = rio.fit_table(frame, "y", penalty="l1", cv=3, n_alphas=20)
+    n_zero = 12 - len(model.selected_features())
+    assert n_zero > 0
+    chosen, rows = _coef_rows(f"<h2>The chosen model</h2>{rr._coef_table(model)}")
+    assert len(rows) == 13 and [cls for cls, _ in rows].count("zero") == n_zero
+    assert f"{n_zero} of the 12 features have coefficient 0 (greyed)" in chosen
+    wide = rio.fit_table(_sparse_frame(100, rr.COEF_TABLE_MAX_ROWS + 50, seed=5), "y",
+                         penalty="l2", cv=3, n_alphas=10)
+    chosen, rows = _coef_rows(f"<h2>The chosen model</h2>{rr._coef_table(wide)}")
+    assert len(rows) == rr.COEF_TABLE_MAX_ROWS + 1
+    assert [name for _, name in rows[1:]] == wide.selected_features()[:rr.COEF_TABLE_MAX_ROWS]
+    assert (f"Listed: the {rr.COEF_TABLE_MAX_ROWS} largest of the "
+            f"{rr.COEF_TABLE_MAX_ROWS + 50} non-zero coefficients") in chosen
+
+
 # ---------------------------------------------------------------------------------------
 # headless Chromium over the DevTools protocol (pipe transport)
 # ---------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ PAGE = string.Template("""<!DOCTYPE html>
  th, td { border-bottom: 1px solid #e3e6eb; padding: 4px 10px; text-align: right; }
  th { background: #f1f4f8; } td.name, th.name { text-align: left; }
  tr.zero td { color: #9aa3b0; } tr.chosen td { font-weight: 600; background: #fbf7e6; }
- .notes li { color: #6b4e00; }
+ .notes li { color: #6b4e00; } p.tablenote { color: #5a6473; font-size: 0.9em; }
  .scroll { max-height: 520px; overflow-y: auto; display: inline-block; }
  footer { margin-top: 3em; color: #7b8494; font-size: 0.85em; }
  code { background: #f1f4f8; padding: 0 3px; border-radius: 3px; }
