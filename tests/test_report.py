@@ -126,6 +126,28 @@ def test_coefficient_table_of_few_features_lists_the_zeros_greyed():
             f"{rr.COEF_TABLE_MAX_ROWS + 50} non-zero coefficients") in chosen
 
 
+def test_columns_table_of_a_wide_table_gives_the_plain_numeric_columns_one_row():
+    """Beyond LIST_ALL_UP_TO columns the numeric columns kept share one row; categorical and
+    dropped columns keep theirs (it was one row per column: 240 KB for 2000 columns). Up to
+    LIST_ALL_UP_TO every column has its row."""
+    from regularized import io as rio
+    from regularized import report as rr
+
+    frame = _sparse_frame(50, 40)
+    frame["plan"] = np.where(np.arange(50) % 3 == 0, "basic", "pro")
+    frame["constant"] = 1.0
+    frame.loc[[1, 2], "g007"] = np.nan
+    pre = rio.prepare_table(frame, "y", impute="mean").preprocessor
+    table = rr._columns_table(pre)
+    names = re.findall(r'<tr><td class="name">([^<]*)</td>', table)
+    assert sorted(names) == ["40 numeric columns (g000, g001, g002, g003, g004, g005, …)",
+                             "constant", "plan"]
+    assert "<td class=\"name\">each column&#x27;s mean</td>" in table
+    small = rio.prepare_table(_sparse_frame(50, rr.LIST_ALL_UP_TO - 1), "y").preprocessor
+    names = re.findall(r'<tr><td class="name">([^<]*)</td>', rr._columns_table(small))
+    assert names == [f"g{j:03d}" for j in range(rr.LIST_ALL_UP_TO - 1)]
+
+
 # ---------------------------------------------------------------------------------------
 # headless Chromium over the DevTools protocol (pipe transport)
 # ---------------------------------------------------------------------------------------

@@ -24,10 +24,12 @@ REPORT_FILE = "report.html"
 MODEL_FILE = "model.npz"
 PENALTY_NAMES = {"l1": "L1 (lasso)", "l2": "L2 (ridge)", "elasticnet": "elastic net"}
 BIAS_VARIANCE_ALPHAS = 25
-# The coefficient table lists every feature (zeros greyed) up to COEF_TABLE_ALL features;
+# The coefficient table lists every feature (zeros greyed) up to LIST_ALL_UP_TO features;
 # beyond, only the non-zero coefficients, the largest COEF_TABLE_MAX_ROWS of them at most
-# (a lasso on 2000 features listed 1880 zero rows: 146 KB of a 844 KB page).
-COEF_TABLE_ALL = 30
+# (a lasso on 2000 features listed 1880 zero rows: 146 KB of a 844 KB page). The columns
+# table likewise lists every column up to LIST_ALL_UP_TO, then gives the numeric columns
+# one row (2000 of them took 240 KB).
+LIST_ALL_UP_TO = 30
 COEF_TABLE_MAX_ROWS = 200
 
 
@@ -214,7 +216,7 @@ def _plot_cv_comparison(fits, ax):
 
 def _coef_table(model):
     """The chosen model's coefficients, largest |coefficient × s.d.| first: every feature
-    when there are at most COEF_TABLE_ALL (zeros greyed), else the non-zero ones (at most
+    when there are at most LIST_ALL_UP_TO (zeros greyed), else the non-zero ones (at most
     COEF_TABLE_MAX_ROWS), with a line saying how many are not listed."""
     coef = model.coef_matrix
     names = model.feature_names
@@ -226,7 +228,7 @@ def _coef_table(model):
     n_zero = n_features - n_nonzero
     zeros = (f"{n_zero:,} of the {n_features:,} features "
              f"{'has' if n_zero == 1 else 'have'} coefficient 0")
-    if n_features <= COEF_TABLE_ALL:
+    if n_features <= LIST_ALL_UP_TO:
         note = f"{zeros} (greyed)." if n_zero else ""
     elif n_nonzero == 0:
         note = f"{zeros}: the model is the intercept alone."
@@ -259,8 +261,23 @@ def _coef_table(model):
 
 
 def _columns_table(preprocessor):
+    """One row per input column, up to LIST_ALL_UP_TO columns; beyond, the numeric columns
+    kept (not dropped) share one row (their fill values, if any, are each column's mean or
+    median: the model file holds them)."""
+    specs = preprocessor.columns_
+    plain = [spec for spec in specs if spec["kind"] == "numeric" and not spec["dropped"]]
+    grouped = plain if len(specs) > LIST_ALL_UP_TO and len(plain) > 1 else []
+    skip = {id(spec) for spec in grouped[1:]}
     rows = []
-    for spec in preprocessor.columns_:
+    for spec in specs:
+        if id(spec) in skip:
+            continue
+        if grouped and spec is grouped[0]:
+            shown = ", ".join(g["name"] for g in grouped[:6]) + ", …"
+            filled = any(g["fill"] is not None for g in grouped)
+            rows.append([f"{len(grouped):,} numeric columns ({shown})", "numeric", "numeric",
+                         f"each column's {preprocessor.impute}" if filled else ""])
+            continue
         if spec["dropped"]:
             use = f"dropped: {spec['dropped']}"
         elif spec["kind"] == "categorical":
