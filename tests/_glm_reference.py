@@ -351,8 +351,9 @@ def dual_certificate(loss, X, yenc, coef, intercept, alpha, l1_ratio, *, sample_
                      grouped=False, fit_intercept=True):
     """Objective at the given point and a valid lower bound on P* (module docstring).
 
-    Returns a dict: ``P`` at the point, ``D`` ≤ P*, ``rel_gap`` = (P − D)/P (≥ the true relative
-    suboptimality), ``P_refit`` (objective at the re-fitted point, ≥ P*), ``t`` (dual scaling).
+    Returns a dict: ``P`` at the point, ``D`` ≤ P*, ``rel_gap`` = (P − D)/(P − P_sat) with
+    P_sat the saturated floor, 0 for classes (≥ the true suboptimality relative to P − P_sat,
+    the engine's scale), ``P_refit`` (objective at the re-fitted point, ≥ P*), ``t`` (dual scaling).
     """
     Xd = as_dense(X)
     n, p = Xd.shape
@@ -419,7 +420,11 @@ def dual_certificate(loss, X, yenc, coef, intercept, alpha, l1_ratio, *, sample_
                               options={"xatol": 1e-14 * max(t_hi, 1e-300)})
         if -res.fun > best:
             best_t, best = float(res.x), -float(res.fun)
-    return {"P": P, "D": best, "rel_gap": (P - best) / P, "P_refit": P_refit, "t": best_t}
+    # The engine's scale: the objective above its saturated floor Σ w ℓ(y, η_sat)/n
+    # = −Σ w φ(y)/n (0 for classes; for Poisson P itself may be ≤ 0).
+    floor = -float(np.sum(w @ _phi(loss, yenc))) / n
+    return {"P": P, "D": best, "rel_gap": (P - best) / (P - floor), "P_refit": P_refit,
+            "t": best_t}
 
 
 # --------------------------------------------------------------------------------------------

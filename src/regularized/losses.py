@@ -11,7 +11,7 @@ certificates is the scaled negative gradient ``θ = t·w⊙(y − μ)``, for whi
 """
 import numpy as np
 
-from .kernels.glm import binary_entropy_sum, logistic_value
+from .kernels.glm import binary_entropy_sum, logistic_derivatives, logistic_value
 
 # η is clipped here so that exp(η) stays finite; beyond it a fit has diverged.
 ETA_CLIP = 500.0
@@ -92,8 +92,7 @@ class LogisticLoss:
         return 1.0 / (1.0 + np.exp(-eta))
 
     def derivatives(self, y, eta):
-        mu = self.mean(eta)
-        return mu - y, np.maximum(mu * (1.0 - mu), HESSIAN_FLOOR), mu
+        return logistic_derivatives(y, eta, HESSIAN_FLOOR)
 
     def dual_loss(self, y, mu, t, w):
         return -float(binary_entropy_sum(y, mu, t, w))

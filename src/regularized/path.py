@@ -39,7 +39,9 @@ class Path:
     intercept : (n_alphas,) intercepts (0 when not fitted).
     gap : (n_alphas,) relative duality gap ``(P(β) − D(θ)) / P(β)`` reached at
         each alpha; it bounds the relative suboptimality ``(P − P*) / P*``
-        up to a factor ``P / P* ≤ 1 / (1 − gap)``.
+        up to a factor ``P / P* ≤ 1 / (1 − gap)``. For the Poisson loss, whose
+        objective can be ≤ 0, P is measured above its saturated floor
+        ``Σ w ℓ(y, log y)/n`` (half the deviance plus the penalty).
     n_iter : (n_alphas,) coordinate-descent epochs at each alpha (GLM losses: the first
         alpha also counts the exact Newton steps fitting the unpenalized features).
     n_nonzero : (n_alphas,) non-zero coefficients.
@@ -251,7 +253,8 @@ def path(X, y, *, loss="squared", l1_ratio=1.0, alphas=None, n_alphas=100,
         ``type.multinomial="grouped"``), so a feature is in or out for all classes.
     standardize : penalize the columns scaled to unit weighted (population)
         standard deviation; coefficients are returned on the original scale.
-    tol : target relative duality gap ``(P − D)/P`` at every alpha.
+    tol : target relative duality gap ``(P − D)/P`` at every alpha (Poisson: P above
+        its saturated floor, see ``Path.gap``).
     max_iter : maximum coordinate-descent epochs per alpha.
 
     Returns

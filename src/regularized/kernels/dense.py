@@ -80,3 +80,26 @@ def centred_gram(xtx, f, n, mean, scale):
         for j in range(p):
             G[i, j] = (f * xtx[i, j] - a * mean[j]) / (si * scale[j])
     return G
+
+
+# Rows per block of ``gather_columns``: the block's slices of the k output columns
+# (64·8 bytes each) stay in cache while the rows of X are read.
+GATHER_ROWS = 64
+
+
+@njit(cache=True, nogil=True)
+def gather_columns(X, cols, out):
+    """``out[:, a] = X[:, cols[a]]`` as float64, for an F-ordered ``out`` (n, k).
+
+    One pass over the rows of X in blocks (``X[:, cols]`` on a C-ordered X
+    gathers row by row into a C-ordered copy that then has to be transposed
+    into ``out``: two passes).
+    """
+    n = X.shape[0]
+    k = cols.shape[0]
+    for blk in range((n + GATHER_ROWS - 1) // GATHER_ROWS):
+        lo = blk * GATHER_ROWS
+        hi = min(n, lo + GATHER_ROWS)
+        for i in range(lo, hi):
+            for a in range(k):
+                out[i, a] = X[i, cols[a]]

@@ -32,12 +32,16 @@ import scipy.sparse as sp
 
 from ..kernels.cd_sparse import (csc_cd, csc_matvec_cols, csc_moments_cols, csc_residual,
                                  csc_xt_subset, csc_xt_weighted)
+from ..kernels.dense import gather_columns
+from ..kernels.glm import dot
 from ..kernels.gap import dual_scalings, penalty_conjugate, penalty_value
 from ..design import kernel_index_arrays, matvec_t
 from .working_set import ANDERSON_K, SPARSE_GAP_EVERY
 
 MAX_NEWTON = 50
 ARMIJO = 1e-4
+# Relative rounding level of an objective summed over the samples (the line search's slack).
+ROUNDING_SLACK = 1e-13
 # The exact Newton fit of the unpenalized block (``polish_unpenalized``) aims at a gradient
 # of 1e-13 of Σ w(|y| + 1) and counts the block as fitted (its dual constraints met) up to
 # POLISH_FITTED of it; beyond, no gap is certified.
@@ -100,8 +104,8 @@ class _Columns:
                     row_ids[:n * m] = self._row_ids[:n * m]
                     row_ids[n * m:].reshape(cap - m, n)[:] = np.arange(n, dtype=np.uint32)
                     self._row_ids = row_ids
-                self._storage[n * m:end].reshape((n, new.size), order="F")[:] = \
-                    self.X[:, new]
+                gather_columns(self.X, new,
+                               self._storage[n * m:end].reshape((n, new.size), order="F"))
                 self.pos[new] = np.arange(m, m + new.size)
                 self.cols = np.concatenate([self.cols, new])
                 self._refresh()
@@ -129,6 +133,10 @@ def polish_unpenalized(y, w, offset_eta, loss, fit_intercept, XZ):
     and to every unpenalized column, the constraints the certificate needs.
     """
     n = y.shape[0]
+    if XZ.shape[1] == 0:
+        if not fit_intercept:
+            return np.zeros(0), offset_eta.copy(), 0, True
+        return _polish_intercept_only(y, w, offset_eta, loss)
     cols = [np.ones(n)] if fit_intercept else []
     A = np.column_stack(cols + [XZ[:, a] for a in range(XZ.shape[1])]) if \
         (cols or XZ.shape[1]) else np.empty((n, 0))
@@ -150,6 +158,24 @@ def polish_unpenalized(y, w, offset_eta, loss, fit_intercept, XZ):
     d1, _, _ = loss.derivatives(y, eta)
     fitted = np.max(np.abs(A.T @ (w * d1))) <= POLISH_FITTED * scale
     return step, eta, POLISH_STEPS, bool(fitted)
+
+
+def _polish_intercept_only(y, w, offset_eta, loss):
+    """``polish_unpenalized`` for the intercept alone: scalar Newton steps."""
+    scale = dot(w, np.abs(y) + 1.0)
+    step = 0.0
+    eta = offset_eta
+    for it in range(POLISH_STEPS):
+        d1, d2, _ = loss.derivatives(y, eta)
+        grad = dot(w, d1)
+        if abs(grad) <= 1e-13 * scale:
+            return np.array([step]), eta.copy() if it == 0 else eta, it, True
+        delta = -grad / (dot(w, d2) * (1.0 + 1e-12))
+        step += delta
+        eta = eta + delta
+    d1, _, _ = loss.derivatives(y, eta)
+    fitted = abs(dot(w, d1)) <= POLISH_FITTED * scale
+    return np.array([step]), eta, POLISH_STEPS, bool(fitted)
 
 
 def unpenalized_columns(cols, Z, n):
@@ -174,6 +200,7 @@ class GLMState:
 
     def __init__(self, cols, y, w, offset, loss, fit_intercept, b0, Z=None):
         self.cols, self.y, self.w, self.offset, self.loss = cols, y, w, offset, loss
+        self.has_offset = bool(np.any(offset != 0))
         self.fit_intercept = fit_intercept
         p = cols.X.shape[1]
         self.beta = np.zeros(p)          # scaled coefficients, global index
@@ -215,35 +242,57 @@ class GLMState:
         return steps
 
 
-def _gap(state, g, beta, l1, l2, positive, mu):
-    """(primal, dual) from gradient correlations g = X̃ᵀ(w⊙(y − μ)) on some features."""
-    primal = state.loss.value(state.y, state.eta, state.w) + penalty_value(beta, l1, l2)
+def _gap(state, g, beta, l1, l2, positive, mu, fitted=None):
+    """(primal, dual, loss) from gradient correlations g = X̃ᵀ(w⊙(y − μ)) on some
+    features; loss: the loss part of the primal.
+
+    ``fitted``: the features whose dual constraint the unpenalized re-fit meets
+    (None: computed here from the penalties, as ``fitted_features``).
+    """
+    loss_value = state.loss.value(state.y, state.eta, state.w)
+    primal = loss_value + penalty_value(beta, l1, l2)
     if not state.fitted:
         # The intercept and unpenalized features were not re-fitted: θ misses their
         # constraints (Σθ = 0, x̃_jᵀθ = 0) and bounds nothing.
-        return primal, -np.inf
+        return primal, -np.inf, loss_value
     # The re-fitted unpenalized features meet x̃_jᵀθ = 0 to rounding, as the
     # intercept does (polish_intercept); their rounding residue is not a
     # violation of the dual constraint.
-    fitted = (l1 == 0) & (l2 == 0) & ((beta > 0) if positive else True)
-    if np.any(fitted):
-        g = np.where(fitted, 0.0, g)
+    if fitted is None:
+        fitted = fitted_features(beta, l1, l2, positive)
+    if fitted.size:
+        g = g.copy()
+        g[fitted] = 0.0
     t_feasible, t_all = dual_scalings(g, l1, l2, positive)
     # With an offset o the loss is u ↦ Σ w ℓ(y, o + u); its conjugate gains
     # −⟨θ, o⟩, i.e. the dual gains −t·Σ w (y − μ) o.
-    offset_term = float(state.w @ ((state.y - mu) * state.offset))
+    offset_term = dot(state.w, (state.y - mu) * state.offset) if state.has_offset else 0.0
     dual = -np.inf
-    for t in (t_feasible, t_all):
+    # The two scalings coincide without a ridge part (pure L1): one dual evaluation.
+    for t in ((t_feasible,) if t_all == t_feasible else (t_feasible, t_all)):
         d = state.loss.dual_loss(state.y, mu, t, state.w) - t * offset_term \
             - penalty_conjugate(t, g, l1, l2, positive)
         dual = max(dual, d)
-    return primal, dual
+    return primal, dual, loss_value
 
 
-def _newton_ws(state, ws, l1, l2, positive, tol_rel, max_epochs):
-    """Proximal Newton on the working set until its GLM gap ≤ tol_rel·P.
+def fitted_features(beta, l1, l2, positive):
+    """Indices of the unpenalized features the exact re-fit covers (``_gap``)."""
+    free = (l1 == 0) & (l2 == 0)
+    if positive:
+        free &= beta > 0
+    return np.flatnonzero(free)
 
-    Returns the CD epochs spent.
+
+def _newton_step(state, ws, l1, l2, positive, d1, d2, loss_value, tol_rel, max_epochs):
+    """One proximal Newton step on the working set from the current η.
+
+    ``d1, d2``: the loss derivatives at the current η; ``loss_value``: the loss
+    there. The quadratic model is solved by coordinate descent until its own
+    relative gap is ≤ ``tol_rel`` (at most ``max_epochs`` epochs), a backtracking
+    line search on the true objective takes the step, and the intercept and
+    unpenalized features are re-fitted. Returns ``(epochs, moved)``; ``moved`` is
+    False when the line search found no decrease (the rounding level).
     """
     cols, loss, y, w = state.cols, state.loss, state.y, state.w
     loc = cols.ensure(ws)
@@ -260,67 +309,55 @@ def _newton_ws(state, ws, l1, l2, positive, tol_rel, max_epochs):
     off_box = np.zeros(1)
     beta_dual = np.zeros(m)
     xb = np.empty(n)
-    epochs = 0
-    for _ in range(MAX_NEWTON):
-        d1, d2, mu = loss.derivatives(y, state.eta)
-        dense = not cols.sparse
-        g_ws = csc_xt_subset(cols.data, cols.indices, cols.indptr, w, -d1, cols.scale, loc,
-                             dense)
-        primal, dual = _gap(state, g_ws, beta_b[loc], l1[ws], l2[ws], positive, mu)
-        # Relative to the objective above its saturated floor (≥ 0 for every
-        # loss; for Poisson the objective itself can be negative).
-        if primal - dual <= tol_rel * (primal - state.sat) or epochs >= max_epochs:
+    dense = not cols.sparse
+    h = w * d2
+    z = state.eta - state.offset - d1 / d2
+    hsum = float(h.sum())
+    s1, s2 = csc_moments_cols(cols.data, cols.indices, cols.indptr, loc, h, dense)
+    mean_b = np.zeros(m)
+    hess_b = np.zeros(m)
+    if state.fit_intercept:
+        mean_b[loc] = s1 / hsum
+        zbar = dot(h, z) / hsum
+    else:
+        zbar = 0.0
+    sc = cols.scale[loc]
+    hess_b[loc] = np.maximum(s2 - hsum * mean_b[loc] ** 2, 0.0) / (sc * sc)
+    z_c = z - zbar
+    new_b = beta_b.copy()
+    off_box[0] = csc_residual(cols.data, cols.indices, cols.indptr, z_c, mean_b,
+                              cols.scale, new_b, loc, r_raw, dense)
+    epochs, _, _ = csc_cd(cols.data, cols.indices, cols.indptr, h, z_c, mean_b, cols.scale,
+                          hess_b, new_b, r_raw, off_box, loc, l1_b, l2_b, positive,
+                          max(max_epochs, 1), tol_rel, ANDERSON_K, SPARSE_GAP_EVERY,
+                          beta_dual, False, dense)
+    b_new = zbar - float(mean_b[loc] @ (new_b[loc] / sc)) if state.fit_intercept else 0.0
+    # Line search along the Newton direction on the true objective.
+    step = new_b - beta_b
+    csc_matvec_cols(cols.data, cols.indices, cols.indptr, loc, step, cols.scale, xb, dense)
+    d_eta = xb + (b_new - state.b)
+    pen_old = penalty_value(beta_b[loc], l1[ws], l2[ws])
+    f_old = loss_value + pen_old
+    decrease = dot(w * d1, d_eta) + penalty_value(new_b[loc], l1[ws], l2[ws]) - pen_old
+    # Near the optimum the decrease falls below the rounding of the objective's sum;
+    # there the test cannot tell steps apart, and the Newton step is taken as is.
+    slack = ROUNDING_SLACK * abs(f_old)
+    t = 1.0
+    eta0, b0 = state.eta, state.b
+    while True:
+        eta_t = np.clip(eta0 + t * d_eta, -ETA_LIMIT, ETA_LIMIT)
+        cand = beta_b[loc] + t * step[loc]
+        f_t = loss.value(y, eta_t, w) + penalty_value(cand, l1[ws], l2[ws])
+        if f_t <= f_old + ARMIJO * t * min(decrease, 0.0) + slack or t < 1e-10:
             break
-        h = w * d2
-        z = state.eta - state.offset - d1 / d2
-        hsum = float(h.sum())
-        s1, s2 = csc_moments_cols(cols.data, cols.indices, cols.indptr, loc, h, dense)
-        mean_b = np.zeros(m)
-        hess_b = np.zeros(m)
-        if state.fit_intercept:
-            mean_b[loc] = s1 / hsum
-            zbar = float(h @ z) / hsum
-        else:
-            zbar = 0.0
-        sc = cols.scale[loc]
-        hess_b[loc] = np.maximum(s2 - hsum * mean_b[loc] ** 2, 0.0) / (sc * sc)
-        z_c = z - zbar
-        new_b = beta_b.copy()
-        off_box[0] = csc_residual(cols.data, cols.indices, cols.indptr, z_c, mean_b,
-                                  cols.scale, new_b, loc, r_raw, dense)
-        e, _, _ = csc_cd(cols.data, cols.indices, cols.indptr, h, z_c, mean_b, cols.scale,
-                         hess_b, new_b, r_raw, off_box, loc, l1_b, l2_b, positive,
-                         max(max_epochs - epochs, 1), 0.1 * tol_rel, ANDERSON_K,
-                         SPARSE_GAP_EVERY, beta_dual, False, dense)
-        epochs += max(e, 1)
-        b_new = zbar - float(mean_b[loc] @ (new_b[loc] / sc)) if state.fit_intercept else 0.0
-        # Line search along the Newton direction on the true objective.
-        step = new_b - beta_b
-        csc_matvec_cols(cols.data, cols.indices, cols.indptr, loc, step, cols.scale, xb, dense)
-        d_eta = xb + (b_new - state.b)
-        pen_old = penalty_value(beta_b[loc], l1[ws], l2[ws])
-        f_old = loss.value(y, state.eta, w) + pen_old
-        decrease = float((w * d1) @ d_eta) + penalty_value(new_b[loc], l1[ws], l2[ws]) \
-            - pen_old
-        t = 1.0
-        eta0, b0 = state.eta, state.b
-        while True:
-            eta_t = np.clip(eta0 + t * d_eta, -ETA_LIMIT, ETA_LIMIT)
-            cand = beta_b[loc] + t * step[loc]
-            f_t = loss.value(y, eta_t, w) + penalty_value(cand, l1[ws], l2[ws])
-            if f_t <= f_old + ARMIJO * t * min(decrease, 0.0) or t < 1e-10:
-                break
-            t *= 0.5
-        if t < 1e-10:
-            break            # no progress possible: rounding level
-        beta_b[loc] = beta_b[loc] + t * step[loc]
-        state.eta = eta_t
-        state.b = b0 + t * (b_new - b0)
-        state.beta[ws] = beta_b[loc]
-        state.polish_intercept(positive)
-        beta_b[loc] = state.beta[ws]          # the unpenalized block was re-fitted
-    state.beta[ws] = beta_b[loc]
-    return epochs
+        t *= 0.5
+    if t < 1e-10:
+        return epochs, False            # no progress possible: rounding level
+    state.beta[ws] = beta_b[loc] + t * step[loc]
+    state.eta = eta_t
+    state.b = b0 + t * (b_new - b0)
+    state.polish_intercept(positive)
+    return epochs, True
 
 
 ETA_LIMIT = 500.0
@@ -464,12 +501,21 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
         score = g_prev if positive else np.abs(g_prev)
         threshold = 2.0 * l1 - (l1_prev if l1_prev is not None else l1)
         ws = np.union1d(ever, np.flatnonzero((score >= threshold) & usable)).astype(np.int64)
-        tol_inner = 0.3 * tol_a
-        epochs = _newton_ws(state, ws, l1, l2, positive, tol_inner, max_epochs)
+        free = (l1 == 0) & (l2 == 0)
+        g = g_prev                      # X̃ᵀ(w⊙(y − μ)) at the current η
+        d1, d2, mu = loss.derivatives(y, state.eta)
+        # Inexact proximal Newton: each step solves its quadratic model to a relative
+        # gap of at most cd_cap (and half the current gap), then the certificate is
+        # taken on every feature. cd_cap tightens tenfold when steps stop making
+        # progress; below 1e-15 the rounding level is reached.
+        cd_cap = tol_a
+        epochs = 0
+        steps = 0
         while True:
-            d1, _, mu = loss.derivatives(y, state.eta)
-            g = cols.xt_full(-(w * d1))
-            primal, dual = _gap(state, g, state.beta, l1, l2, positive, mu)
+            fitted = np.flatnonzero(free & (state.beta > 0)) if positive else \
+                np.flatnonzero(free)
+            primal, dual, loss_value = _gap(state, g, state.beta, l1, l2, positive, mu,
+                                            fitted)
             above = primal - sat
             rel_gap = max(primal - dual, 0.0) / above if above > 0 else 0.0
             if rel_gap <= tol_a or epochs >= max_epochs:
@@ -480,12 +526,22 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
             new = np.flatnonzero(viol)
             if new.size:
                 ws = np.union1d(ws, new).astype(np.int64)
-            elif tol_inner < 1e-15:
-                break
-            else:
-                tol_inner *= 0.1
-            epochs += max(_newton_ws(state, ws, l1, l2, positive, tol_inner,
-                                     max(max_epochs - epochs, 1)), 1)
+            elif steps >= MAX_NEWTON:
+                cd_cap *= 0.1
+                steps = 0
+                if cd_cap < 1e-15:
+                    break
+            e, moved = _newton_step(state, ws, l1, l2, positive, d1, d2, loss_value,
+                                    min(cd_cap, 0.5 * rel_gap), max_epochs - epochs)
+            epochs += max(e, 1)
+            steps += 1
+            if not moved:
+                if cd_cap < 1e-15:
+                    break
+                cd_cap *= 0.1
+                steps = 0
+            d1, d2, mu = loss.derivatives(y, state.eta)
+            g = cols.xt_full(-(w * d1))
         g_prev, l1_prev = g, l1
         ever = np.union1d(ever, np.flatnonzero(state.beta)).astype(np.int64)
         return rel_gap, primal, epochs
