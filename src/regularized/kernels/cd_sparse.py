@@ -322,7 +322,7 @@ def _sweep(data, indices, indptr, wd, mean, scale, hess, beta, r_raw, off, cols,
 @njit(cache=True, nogil=True)
 def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_box,
            ws, l1, l2, positive, max_epochs, tol_rel, anderson_k, gap_every,
-           beta_dual, reuse_dual, dense=False, heavy=None, G_heavy=None):
+           beta_dual, reuse_dual, dense=False, heavy=None, G_heavy=None, first_gap=True):
     """Run CD epochs over ``ws`` until the working-set gap ≤ ``tol_rel`` × its objective.
 
     Parameters
@@ -345,6 +345,9 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
     heavy, G_heavy : (h,) features of ws with many non-zeros and their centred Gram
         (``csc_centred_gram_rows``): after each epoch's active sweeps, one exact
         Newton step on those that are non-zero (``_heavy_newton``). None: no step.
+    first_gap : evaluate the gap before the first epoch (a pass over ws) and return
+        at once if it is met; False when the caller knows it is not (a Newton step
+        on a model whose gap was just measured above tol).
 
     Returns
     -------
@@ -360,8 +363,16 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
                                   beta, positive)
     off = _fit_unpenalized(data, indices, indptr, w, mean, scale, beta, r_raw, off, Z, G_ZZ,
                            positive, dense)
-    primal, dual = _ws_gap(data, indices, indptr, w, wd, r_raw, off, y_c, mean, scale,
-                           hess, beta, ws, l1, l2, positive, dense)
+    if first_gap:
+        primal, dual = _ws_gap(data, indices, indptr, w, wd, r_raw, off, y_c, mean, scale,
+                               hess, beta, ws, l1, l2, positive, dense)
+    else:
+        pen = 0.0
+        for a in range(k):
+            b = beta[ws[a]]
+            pen += l1[ws[a]] * abs(b) + 0.5 * l2[ws[a]] * b * b
+        primal = 0.5 * _residual_stats(r_raw, off, w, y_c)[0] + pen
+        dual = -np.inf
     kept = False
     if reuse_dual and k > 0:
         r_old = np.empty_like(r_raw)
@@ -456,9 +467,15 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
 
 
 @njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
-def csc_moments_cols(data, indices, indptr, cols, h, dense=False):
+def csc_moments_cols(data, indices, indptr, cols, h, dense=False, beta=None, scale=None,
+                     r_raw=None):
     """``(Σ_i h_i x_ij, Σ_i h_i x_ij²)`` for the columns ``cols`` (``dense`` as in
-    ``_col_dot``)."""
+    ``_col_dot``).
+
+    With ``beta``, ``scale`` and ``r_raw`` (holding y_c on entry) it also does
+    ``csc_residual``'s axpys in the same pass over the columns: ``r_raw −= β_j x_j/s_j``
+    (the offset ``Σ β_j m_j/s_j`` needs the means, so the caller adds it).
+    """
     k = cols.shape[0]
     s1 = np.zeros(k)
     s2 = np.zeros(k)
@@ -474,6 +491,8 @@ def csc_moments_cols(data, indices, indptr, cols, h, dense=False):
             acc2 += hx * x
         s1[a] = acc1
         s2[a] = acc2
+        if beta is not None and beta[j] != 0.0:
+            _col_axpy(data, indices, indptr, j, beta[j] / scale[j], r_raw, dense)
     return s1, s2
 
 

@@ -30,8 +30,7 @@ gathered once, in CSC layout) so one kernel serves both designs.
 import numpy as np
 import scipy.sparse as sp
 
-from ..kernels.cd_sparse import (csc_cd, csc_matvec_cols, csc_moments_cols, csc_residual,
-                                 csc_xt_subset, csc_xt_weighted)
+from ..kernels.cd_sparse import csc_cd, csc_matvec_cols, csc_moments_cols, csc_xt_weighted
 from ..kernels.dense import gather_columns
 from ..kernels.glm import dot
 from ..kernels.gap import dual_scalings, penalty_conjugate, penalty_value
@@ -201,6 +200,7 @@ class GLMState:
     def __init__(self, cols, y, w, offset, loss, fit_intercept, b0, Z=None):
         self.cols, self.y, self.w, self.offset, self.loss = cols, y, w, offset, loss
         self.has_offset = bool(np.any(offset != 0))
+        self._loss_at = None
         self.fit_intercept = fit_intercept
         p = cols.X.shape[1]
         self.beta = np.zeros(p)          # scaled coefficients, global index
@@ -209,6 +209,14 @@ class GLMState:
         self.set_unpenalized(np.empty(0, dtype=np.int64) if Z is None else Z)
         self.sat = float(w @ loss.saturated(y))   # Σ w ℓ(y, η_saturated)
         self.fitted = True               # the unpenalized block meets its dual constraints
+
+    def loss_value(self):
+        """``Σ w ℓ(y, η)`` at the current η, remembered for that η (a path's next alpha
+        starts where the last one ended; η is replaced, never changed in place)."""
+        if self._loss_at is not self.eta:
+            self._loss = self.loss.value(self.y, self.eta, self.w)
+            self._loss_at = self.eta
+        return self._loss
 
     def set_unpenalized(self, Z):
         self.Z = Z
@@ -249,7 +257,7 @@ def _gap(state, g, beta, l1, l2, positive, mu, fitted=None):
     ``fitted``: the features whose dual constraint the unpenalized re-fit meets
     (None: computed here from the penalties, as ``fitted_features``).
     """
-    loss_value = state.loss.value(state.y, state.eta, state.w)
+    loss_value = state.loss_value()
     primal = loss_value + penalty_value(beta, l1, l2)
     if not state.fitted:
         # The intercept and unpenalized features were not re-fitted: θ misses their
@@ -313,25 +321,27 @@ def _newton_step(state, ws, l1, l2, positive, d1, d2, loss_value, tol_rel, max_e
     h = w * d2
     z = state.eta - state.offset - d1 / d2
     hsum = float(h.sum())
-    s1, s2 = csc_moments_cols(cols.data, cols.indices, cols.indptr, loc, h, dense)
+    zbar = dot(h, z) / hsum if state.fit_intercept else 0.0
+    z_c = z - zbar
+    # The working response's residual r_raw = z_c − Σ β_j x_j/s_j is built in the same
+    # pass over the columns as their moments.
+    r_raw[:] = z_c
+    s1, s2 = csc_moments_cols(cols.data, cols.indices, cols.indptr, loc, h, dense, beta_b,
+                              cols.scale, r_raw)
     mean_b = np.zeros(m)
     hess_b = np.zeros(m)
     if state.fit_intercept:
         mean_b[loc] = s1 / hsum
-        zbar = dot(h, z) / hsum
-    else:
-        zbar = 0.0
     sc = cols.scale[loc]
     hess_b[loc] = np.maximum(s2 - hsum * mean_b[loc] ** 2, 0.0) / (sc * sc)
-    z_c = z - zbar
     new_b = beta_b.copy()
-    off_box[0] = csc_residual(cols.data, cols.indices, cols.indptr, z_c, mean_b,
-                              cols.scale, new_b, loc, r_raw, dense)
+    off_box[0] = dot(mean_b[loc], beta_b[loc] / sc)
+    # The caller measured the gap above tol: no gap before the first epoch.
     epochs, _, _ = csc_cd(cols.data, cols.indices, cols.indptr, h, z_c, mean_b, cols.scale,
                           hess_b, new_b, r_raw, off_box, loc, l1_b, l2_b, positive,
                           max(max_epochs, 1), tol_rel, ANDERSON_K, SPARSE_GAP_EVERY,
-                          beta_dual, False, dense)
-    b_new = zbar - float(mean_b[loc] @ (new_b[loc] / sc)) if state.fit_intercept else 0.0
+                          beta_dual, False, dense, None, None, False)
+    b_new = zbar - dot(mean_b[loc], new_b[loc] / sc) if state.fit_intercept else 0.0
     # Line search along the Newton direction on the true objective.
     step = new_b - beta_b
     csc_matvec_cols(cols.data, cols.indices, cols.indptr, loc, step, cols.scale, xb, dense)
