@@ -160,7 +160,8 @@ def test_elasticnetcv_grid_over_l1_ratio_matches_sklearn():
     ratios = [0.2, 0.7, 1.0]
     ours = ElasticNetCV(l1_ratio=ratios, cv=KFold(4), tol=TOL, alphas=25).fit(
         X, y, sample_weight=w)
-    theirs = sk.ElasticNetCV(l1_ratio=ratios, alphas=25, eps=1e-4, cv=KFold(4), tol=1e-14,
+    # n ≥ p: the default grids agree (eps = 1e-3, scikit-learn's)
+    theirs = sk.ElasticNetCV(l1_ratio=ratios, alphas=25, cv=KFold(4), tol=1e-14,
                              max_iter=100_000).fit(X, y, sample_weight=w)
     np.testing.assert_allclose(ours.alphas_, theirs.alphas_, rtol=1e-10)
     np.testing.assert_allclose(ours.mse_path_, theirs.mse_path_, rtol=1e-6)
@@ -301,3 +302,31 @@ def test_lasso_cv_default_grid_extends_past_a_minimum_at_its_small_end():
     with pytest.warns(UserWarning, match="minimum of the mse is at the smallest alpha"):
         short = LassoCV(cv=KFold(5, shuffle=True, random_state=1), eps=1e-2).fit(X, y)
     assert short.alpha_ == short.alphas_.min()
+
+
+def test_cv_default_grid_depth_is_scikit_learns_for_n_at_least_p_and_glmnets_below():
+    """LassoCV's default grid ends at 1e-3·alpha_max when n ≥ p (scikit-learn's eps; glmnet's
+    1e-4 ran the folds a decade further into near-saturated fits), 1e-2 when n < p."""
+    X, y, _ = _problem(n=80, p=10, seed=12)
+    est = LassoCV(cv=KFold(4), tol=1e-10).fit(X, y)
+    assert est.alphas_[-1] / est.alphas_[0] == pytest.approx(1e-3, rel=1e-12)
+    theirs = sk.LassoCV(cv=KFold(4), tol=1e-14, max_iter=100_000).fit(X, y)
+    np.testing.assert_allclose(est.alphas_, theirs.alphas_, rtol=1e-10)
+    assert est.alpha_ == pytest.approx(theirs.alpha_)
+    rng = np.random.default_rng(13)
+    Xw = rng.standard_normal((30, 60))
+    yw = Xw[:, :3] @ np.array([3.0, -2.0, 1.0]) + 0.3 * rng.standard_normal(30)
+    wide = LassoCV(cv=KFold(3), tol=1e-10).fit(Xw, yw)
+    assert wide.alphas_[-1] / wide.alphas_[0] <= 1e-2 * (1 + 1e-12)
+
+
+def test_sparse_cv_folds_in_threads_by_default_equal_one_after_the_other():
+    """n_jobs=None runs the fold paths on numba's threads: the same numbers as n_jobs=1."""
+    rng = np.random.default_rng(14)
+    X = sp.random(300, 80, density=0.1, random_state=14, format="csc")
+    y = np.asarray(X @ rng.standard_normal(80)).ravel() + 0.1 * rng.standard_normal(300)
+    kw = dict(cv=KFold(5), tol=1e-10, fit_intercept=False)
+    threaded = LassoCV(**kw).fit(X, y)
+    serial = LassoCV(n_jobs=1, **kw).fit(X, y)
+    np.testing.assert_array_equal(threaded.mse_path_, serial.mse_path_)
+    np.testing.assert_array_equal(threaded.coef_, serial.coef_)

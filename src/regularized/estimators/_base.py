@@ -117,13 +117,14 @@ GRID_EXTENSION = 1e-2
 MAX_GRID_EXTENSIONS = 2
 
 
-def cv_default_grid(run, X, n_alphas, alpha_min_ratio, selection):
+def cv_default_grid(run, X, n_alphas, alpha_min_ratio, selection, default_ratio=None):
     """``run(n_alphas, alpha_min_ratio) -> CVPaths``, extended past a minimum at the
-    default grid's small end (see GRID_EXTENSION); ``alpha_min_ratio`` None: glmnet's."""
-    paths = run(n_alphas, alpha_min_ratio)
+    default grid's small end (see GRID_EXTENSION); ``alpha_min_ratio`` None: the default
+    grid's, ``default_ratio(n, p)`` (None: glmnet's, ``path.default_alpha_min_ratio``)."""
     if alpha_min_ratio is not None:
-        return paths                       # the user's grid: noted, not changed
-    ratio = default_alpha_min_ratio(*X.shape)
+        return run(n_alphas, alpha_min_ratio)   # the user's grid: noted, not changed
+    ratio = (default_ratio or default_alpha_min_ratio)(*X.shape)
+    paths = run(n_alphas, ratio)
     density = n_alphas / -np.log10(ratio)
     for _ in range(MAX_GRID_EXTENSIONS):
         if not extends_below(paths[choose(paths, selection)[0]]):
