@@ -187,3 +187,27 @@ def test_plot_coefficients_multiclass_grouped_bars():
     ax = plot_coefficients(est, class_index=1)
     assert ax.get_legend() is None
     rendered(ax)
+
+
+def test_an_unpenalized_cv_point_is_drawn_as_a_level_without_warnings():
+    """LogisticRegressionCV with C = inf in Cs: its alpha-0 point has no place on the log
+    axis; plot_cv draws its score as a level and plot_path leaves it out, with no
+    divide-by-zero or log-axis warnings; coef_at between the last alpha and 0 is linear
+    in alpha."""
+    import warnings
+
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(300, 6, random_state=0)
+    from regularized.estimators import LogisticRegressionCV
+
+    est = LogisticRegressionCV(Cs=[0.01, 0.1, 1.0, np.inf], cv=3).fit(X, y)
+    assert est.cv_path_.alphas[-1] == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = plot_cv(est)
+        plot_path(est)
+        half = est.path_.coef_at(est.path_.alphas[-2] / 2)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(label.startswith("unpenalized fit") for label in labels)
+    np.testing.assert_allclose(half, 0.5 * (est.path_.coef[-2] + est.path_.coef[-1]))

@@ -87,7 +87,8 @@ class Path:
     def _weights_at(self, alpha, warn=True):
         """Indices and weights interpolating in log(alpha) between grid points."""
         alpha = V.check_positive_float(alpha, "alpha")
-        log_a = np.log(self.alphas)
+        with np.errstate(divide="ignore"):        # an unpenalized end point: log 0 = −inf
+            log_a = np.log(self.alphas)
         x = np.log(alpha)
         if x >= log_a[0]:
             return 0, 0, 1.0
@@ -101,7 +102,12 @@ class Path:
         i = int(np.searchsorted(-log_a, -x, side="right")) - 1
         if log_a[i] == x:
             return i, i, 1.0
-        t = (log_a[i] - x) / (log_a[i] - log_a[i + 1])
+        if np.isneginf(log_a[i + 1]):
+            # Towards an unpenalized end point (alpha 0) log-alpha is unbounded: linear
+            # in alpha instead.
+            t = (self.alphas[i] - alpha) / self.alphas[i]
+        else:
+            t = (log_a[i] - x) / (log_a[i] - log_a[i + 1])
         return i, i + 1, 1.0 - t
 
     def coef_at(self, alpha):

@@ -301,6 +301,11 @@ def plot_path(fit, *, xvar="alpha", feature_names=None, top_k=8, class_index=Non
             coef = coef[:, class_index, :]
             ylabel += f" (class {classes[class_index]})"
     alphas = np.asarray(path.alphas, dtype=float)
+    counts = np.asarray(path.n_nonzero)
+    if xvar == "alpha" and np.any(alphas <= 0.0):
+        # An unpenalized end point (alpha 0) has no place on the log axis.
+        keep = alphas > 0.0
+        alphas, coef, counts = alphas[keep], coef[keep], counts[keep]
     if xvar == "alpha":
         x, xlabel = alphas, _ALPHA_LABEL
     elif xvar == "l1_norm":
@@ -346,7 +351,7 @@ def plot_path(fit, *, xvar="alpha", feature_names=None, top_k=8, class_index=Non
             ax.axvline(x[index], color="0.3", linestyle=style, linewidth=1,
                        label=f"{name} = {alphas[index]:.3g}")
         ax.legend(fontsize="x-small", loc="upper left")
-    _count_axis(ax, x, path.n_nonzero, log=xvar == "alpha")
+    _count_axis(ax, x, counts, log=xvar == "alpha")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
@@ -380,19 +385,28 @@ def plot_cv(cv, *, ax=None, title=None, show_counts=True):
     cvm = np.asarray(cv.cvm, dtype=float)
     cvsd = np.asarray(cv.cvsd, dtype=float)
     ax = _new_axes(ax)
+    # An unpenalized point (alpha 0: C = inf in LogisticRegressionCV) has no place on the
+    # log axis: its score is drawn as a level instead.
+    free = alphas <= 0.0
+    if np.any(free):
+        i = int(np.flatnonzero(free)[0])
+        ax.axhline(cvm[i], color="C0", linestyle="-.", linewidth=1,
+                   label=f"unpenalized fit: {cvm[i]:.4g} ± {cvsd[i]:.2g}")
+        alphas, cvm, cvsd = alphas[~free], cvm[~free], cvsd[~free]
     ax.errorbar(alphas, cvm, yerr=cvsd, fmt="o", color="C3", markersize=3, ecolor="0.6",
                 elinewidth=0.8, capsize=1.5, label="mean ± 1 s.e. over folds")
     ax.axvline(cv.alpha_min, color="0.2", linestyle="--", linewidth=1,
                label=f"alpha_min = {cv.alpha_min:.3g}")
     ax.axvline(cv.alpha_1se, color="0.2", linestyle=":", linewidth=1,
                label=f"alpha_1se = {cv.alpha_1se:.3g}")
-    ax.axhline(cvm[cv.index_min] + cvsd[cv.index_min], color="0.75", linewidth=0.8,
-               zorder=0)
+    ax.axhline(np.asarray(cv.cvm)[cv.index_min] + np.asarray(cv.cvsd)[cv.index_min],
+               color="0.75", linewidth=0.8, zorder=0)
     ax.set_xscale("log")
     ax.set_xlim(alphas.max() * 1.15, alphas.min() / 1.15)
     if show_counts:
         k = min(len(alphas), len(cv.path.n_nonzero))       # a path may stop early
-        _count_axis(ax, alphas[:k], cv.path.n_nonzero[:k], log=True)
+        if k:
+            _count_axis(ax, alphas[:k], cv.path.n_nonzero[:k], log=True)
     family = _FAMILY_OF_LOSS.get(getattr(cv, "loss", "squared"))
     ax.set_ylabel(f"CV {score_name(cv.scoring, family)} ({cv.n_folds} folds)")
     ax.set_xlabel(_ALPHA_LABEL)
