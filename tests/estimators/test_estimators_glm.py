@@ -501,3 +501,21 @@ def test_logistic_regression_cv_takes_the_deprecated_penalty_as_logistic_regress
     est = LogisticRegressionCV()
     assert est.get_params()["penalty"] == "deprecated"
     assert clone(est.set_params(penalty="l1")).get_params()["penalty"] == "l1"
+
+
+def test_logistic_regression_cv_with_paths_stopping_at_different_lengths():
+    """glmnet's rule may end the path of each l1_ratio at a different alpha; alphas_ is then
+    NaN-padded instead of a ragged-array crash."""
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    m = (y == 3) | (y == 8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = LogisticRegressionCV(l1_ratios=[1.0, 0.5], cv=3, standardize=True).fit(
+            X[m], (y[m] == 8).astype(int))
+    assert est.alphas_.ndim == 2 and est.alphas_.shape[0] == 2
+    for row, c in zip(est.alphas_, (1.0, 0.5)):
+        k = np.count_nonzero(~np.isnan(row))
+        assert k >= 1 and np.all(np.isnan(row[k:]))
+    assert est.alpha_ in est.alphas_

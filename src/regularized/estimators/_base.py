@@ -98,6 +98,17 @@ def cv_results(cv_paths, *, l1_ratios=None, alpha_factor=1.0):
     return out
 
 
+def stacked(arrays):
+    """Arrays of shape (k_i, ...) stacked into (len(arrays), max k_i, ...), NaN-padded: the
+    paths of several l1_ratios may stop early (glmnet's rule) at different lengths."""
+    arrays = [np.asarray(a, dtype=float) for a in arrays]
+    k = max(a.shape[0] for a in arrays)
+    out = np.full((len(arrays), k) + arrays[0].shape[1:], np.nan)
+    for i, a in enumerate(arrays):
+        out[i, :a.shape[0]] = a
+    return out
+
+
 def choose(cv_paths, selection):
     """(position in cv_paths, index) of the selection across several l1_ratios.
 

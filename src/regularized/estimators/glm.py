@@ -40,7 +40,7 @@ from .. import _validation as V
 from ..cv import CVPath, cv_paths, make_splits, warn_grid_edge
 from ..losses import label_text
 from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, Path, path
-from ._base import (SparseInputMixin, choose, cv_default_grid, cv_results,
+from ._base import (SparseInputMixin, choose, cv_default_grid, cv_results, stacked,
                     linear_predictor, sample_weight_or_none, validate_fit_data,
                     validate_predict_data)
 
@@ -343,7 +343,7 @@ def _record_cv(est, paths, selection, alpha_factor=1.0, **edge):
     est.alpha_min_ = float(chosen.alpha_min)
     est.alpha_1se_ = float(chosen.alpha_1se)
     est.alpha_ = float(chosen.alphas[idx])
-    est.alphas_ = chosen.alphas if len(paths) == 1 else np.array([c.alphas for c in paths])
+    est.alphas_ = chosen.alphas if len(paths) == 1 else stacked([c.alphas for c in paths])
     return chosen, idx
 
 

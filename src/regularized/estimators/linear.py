@@ -30,7 +30,7 @@ from ..cv import (cv_paths, ic_path, relax_path, ridge_loo_path, warn_grid_edge,
                   _check_gammas)
 from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, path
 from ._base import (SparseInputMixin, choose, cv_default_grid, cv_results, linear_predictor,
-                    sample_weight_or_none, validate_fit_data, validate_predict_data,
+                    sample_weight_or_none, stacked, validate_fit_data, validate_predict_data,
                     weight_total)
 
 
@@ -291,10 +291,10 @@ class _EnetCVBase(_LinearRegressor):
         self.cv_results_ = cv_results(paths)
         self.l1_ratio_ = float(chosen.l1_ratio)
         multi = len(paths) > 1
-        self.alphas_ = np.array([c.alphas for c in paths]) if multi else chosen.alphas
+        self.alphas_ = stacked([c.alphas for c in paths]) if multi else chosen.alphas
         if chosen.scoring in ("mse", "deviance"):
-            fs = np.array([np.moveaxis(c.fold_scores, 0, -1) for c in paths])
-            self.mse_path_ = fs if multi else fs[0]
+            fs = [np.moveaxis(c.fold_scores, 0, -1) for c in paths]
+            self.mse_path_ = stacked(fs) if multi else fs[0]
         if self.relax:
             g_min, a_min = chosen.index_min
             g_sel, a_sel = idx
