@@ -14,7 +14,7 @@ from numba import njit, prange
 from .anderson import anderson_extrapolate
 from .block_newton import block_members, block_newton_step, block_system
 from .cd_gram import fit_block_exactly
-from .gap import enet_primal_dual
+from .gap import enet_primal_dual, penalty_value
 from .prox import enet_coordinate_min
 
 
@@ -367,11 +367,8 @@ def csc_cd(data, indices, indptr, w, y_c, mean, scale, hess, beta, r_raw, off_bo
         primal, dual = _ws_gap(data, indices, indptr, w, wd, r_raw, off, y_c, mean, scale,
                                hess, beta, ws, l1, l2, positive, dense)
     else:
-        pen = 0.0
-        for a in range(k):
-            b = beta[ws[a]]
-            pen += l1[ws[a]] * abs(b) + 0.5 * l2[ws[a]] * b * b
-        primal = 0.5 * _residual_stats(r_raw, off, w, y_c)[0] + pen
+        primal = 0.5 * _residual_stats(r_raw, off, w, y_c)[0] + \
+            penalty_value(beta[ws], l1[ws], l2[ws])
         dual = -np.inf
     kept = False
     if reuse_dual and k > 0:

@@ -254,13 +254,9 @@ class GLMState:
         return steps
 
 
-def _gap(state, g, beta, l1, l2, positive, mu, fitted=None):
+def _gap(state, g, beta, l1, l2, positive, mu):
     """(primal, dual, loss) from gradient correlations g = X̃ᵀ(w⊙(y − μ)) on some
-    features; loss: the loss part of the primal.
-
-    ``fitted``: the features whose dual constraint the unpenalized re-fit meets
-    (None: computed here from the penalties, as ``fitted_features``).
-    """
+    features; loss: the loss part of the primal."""
     loss_value = state.loss_value()
     primal = loss_value + penalty_value(beta, l1, l2)
     if not state.fitted:
@@ -270,8 +266,7 @@ def _gap(state, g, beta, l1, l2, positive, mu, fitted=None):
     # The re-fitted unpenalized features meet x̃_jᵀθ = 0 to rounding, as the
     # intercept does (polish_intercept); their rounding residue is not a
     # violation of the dual constraint.
-    if fitted is None:
-        fitted = fitted_features(beta, l1, l2, positive)
+    fitted = fitted_features(beta, l1, l2, positive)
     if fitted.size:
         g = g.copy()
         g[fitted] = 0.0
@@ -519,7 +514,6 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
         score = g_prev if positive else np.abs(g_prev)
         threshold = 2.0 * l1 - (l1_prev if l1_prev is not None else l1)
         ws = np.union1d(ever, np.flatnonzero((score >= threshold) & usable)).astype(np.int64)
-        free = (l1 == 0) & (l2 == 0)
         g = g_prev                      # X̃ᵀ(w⊙(y − μ)) at the current η
         d1, d2, mu = loss.derivatives(y, state.eta)
         # Inexact proximal Newton: each step solves its quadratic model to a relative
@@ -529,11 +523,9 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
         cd_cap = tol_a
         epochs = 0
         steps = 0
+        stalled = False
         while True:
-            fitted = np.flatnonzero(free & (state.beta > 0)) if positive else \
-                np.flatnonzero(free)
-            primal, dual, loss_value = _gap(state, g, state.beta, l1, l2, positive, mu,
-                                            fitted)
+            primal, dual, loss_value = _gap(state, g, state.beta, l1, l2, positive, mu)
             above = primal - sat
             rel_gap = max(primal - dual, 0.0) / above if above > 0 else 0.0
             if rel_gap <= tol_a or epochs >= max_epochs:
@@ -545,10 +537,12 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
             if new.size:
                 ws = np.union1d(ws, new).astype(np.int64)
             elif steps >= MAX_NEWTON:
-                cd_cap *= 0.1
-                steps = 0
+                stalled = True
+            if stalled:
                 if cd_cap < 1e-15:
                     break
+                cd_cap *= 0.1
+                steps = 0
             budget = max_epochs - epochs
             if cd_cap < tol_a:
                 # Chasing the rounding level: a model that cannot be solved this tightly
@@ -558,11 +552,7 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
                                     min(cd_cap, 0.5 * rel_gap), budget)
             epochs += max(e, 1)
             steps += 1
-            if not moved:
-                if cd_cap < 1e-15:
-                    break
-                cd_cap *= 0.1
-                steps = 0
+            stalled = not moved
             d1, d2, mu = loss.derivatives(y, state.eta)
             g = cols.xt_full(-(w * d1))
         g_prev, l1_prev = g, l1
@@ -570,7 +560,7 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
         return rel_gap, primal, epochs
 
     def snapshot():
-        return state.beta.copy(), state.b, 2.0 * (loss.value(y, state.eta, w) - sat)
+        return state.beta.copy(), state.b, 2.0 * (state.loss_value() - sat)
 
     def rule(deviance, alpha):
         return early_stop(loss.name, deviance, null_dev, state.eta, alpha)
