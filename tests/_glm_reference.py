@@ -140,7 +140,9 @@ def mean_response(loss, eta):
 
 def _loss_terms(loss, yenc, eta):
     if loss == "logistic":
-        return np.logaddexp(0.0, eta) - yenc * eta
+        # softplus(η) − yη without its cancellation where a sample is fitted far below
+        # η's rounding (separable classes): softplus(η) − η = softplus(−η)
+        return (1.0 - yenc) * np.logaddexp(0.0, eta) + yenc * np.logaddexp(0.0, -eta)
     if loss == "poisson":
         return np.exp(eta) - yenc * eta
     return logsumexp(eta, axis=1) - np.sum(yenc * eta, axis=1)
@@ -560,10 +562,12 @@ def smooth_minimize(loss, X, yenc, alpha, *, sample_weight=None, penalty_factor=
     return th, 0.0
 
 
-def sklearn_logistic(X, y, alpha, l1_ratio, *, sample_weight=None, fit_intercept=True):
+def sklearn_logistic(X, y, alpha, l1_ratio, *, sample_weight=None, fit_intercept=True,
+                     l2_solver="lbfgs"):
     """scikit-learn's LogisticRegression at α = 1/(C·n) (same objective, DESIGN §1).
 
-    L2 (ρ = 0) by lbfgs, otherwise saga, both at tight tolerances. Returns (coef, intercept) with
+    L2 (ρ = 0) by ``l2_solver`` (lbfgs, or newton-cholesky where lbfgs stalls: weak
+    penalties), otherwise saga, both at tight tolerances. Returns (coef, intercept) with
     coef (p,) for two classes and (K, p) for more, as in ``regularized.path``."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
@@ -572,8 +576,8 @@ def sklearn_logistic(X, y, alpha, l1_ratio, *, sample_weight=None, fit_intercept
     w = normalized_weights(sample_weight, n)
     C = 1.0 / (alpha * n)
     if l1_ratio == 0.0:
-        clf = LogisticRegression(C=C, l1_ratio=0.0, solver="lbfgs", tol=1e-13, max_iter=100_000,
-                                 fit_intercept=fit_intercept)
+        clf = LogisticRegression(C=C, l1_ratio=0.0, solver=l2_solver, tol=1e-13,
+                                 max_iter=100_000, fit_intercept=fit_intercept)
     else:
         clf = LogisticRegression(C=C, l1_ratio=l1_ratio, solver="saga", tol=1e-13,
                                  max_iter=200_000, fit_intercept=fit_intercept)

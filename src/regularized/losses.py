@@ -91,11 +91,18 @@ class LogisticLoss:
     def mean(self, eta):
         return 1.0 / (1.0 + np.exp(-eta))
 
-    def derivatives(self, y, eta):
-        return logistic_derivatives(y, eta, HESSIAN_FLOOR)
+    def derivatives(self, y, eta, floor=HESSIAN_FLOOR):
+        """``(ℓ', max(ℓ'', floor), μ)`` at η."""
+        return logistic_derivatives(y, eta, floor)
 
-    def dual_loss(self, y, mu, t, w):
-        return -float(binary_entropy_sum(y, mu, t, w))
+    def dual_loss(self, y, d1, t, w):
+        """``−Σ w φ(m)`` at ``m = (1 − t)y + tμ``, from ``d1 = μ − y`` (``derivatives``)."""
+        return -float(binary_entropy_sum(y, d1, t, w))
+
+    def gradient_magnitude(self, y, d1):
+        """Per-sample size of the gradient's terms, the scale its rounding is measured on:
+        ``|μ − y|`` itself, which ``derivatives`` computes without cancellation."""
+        return np.abs(d1)
 
     def saturated(self, y):
         return np.zeros_like(y)
@@ -135,13 +142,20 @@ class PoissonLoss:
     def mean(self, eta):
         return np.exp(eta)
 
-    def derivatives(self, y, eta):
+    def derivatives(self, y, eta, floor=1e-10):
+        """``(ℓ', max(ℓ'', floor), μ)`` at η."""
         mu = np.exp(eta)
-        return mu - y, np.maximum(mu, 1e-10), mu
+        return mu - y, np.maximum(mu, floor), mu
 
-    def dual_loss(self, y, mu, t, w):
-        m = (1.0 - t) * y + t * mu
+    def dual_loss(self, y, d1, t, w):
+        """``−Σ w φ(m)`` at ``m = (1 − t)y + tμ``, from ``d1 = μ − y`` (``derivatives``)."""
+        m = y + t * d1
         return -float(w @ (_xlogx(m) - m))
+
+    def gradient_magnitude(self, y, d1):
+        """Per-sample size of the gradient's terms, the scale its rounding is measured on:
+        ``μ − y`` is computed with a rounding of order y, hence ``|y| + 1``."""
+        return np.abs(y) + 1.0
 
     def saturated(self, y):
         # ℓ(y, log y) = y − y log y (0 at y = 0)

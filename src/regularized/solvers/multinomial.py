@@ -39,9 +39,6 @@ ANDERSON_K = 5
 SLOW_INNER_EPOCHS = 30
 EXPLICIT_MAX_DIM = 1024
 MAX_INNER_EPOCHS_EXPLICIT = 5000
-# A sparse working set is gathered dense for the explicit Hessian up to this many
-# elements (32 MiB); beyond, its products stay sparse.
-EXPLICIT_DENSE_ELEMENTS = 1 << 22
 
 
 def softmax(eta):
@@ -70,11 +67,15 @@ class _ClassSlice:
     def __init__(self, eta, k):
         self.eta, self.k = eta, k
 
-    def derivatives(self, yk, eta_k):
+    def derivatives(self, yk, eta_k, floor=1e-300):
         eta = self.eta.copy()
         eta[:, self.k] = eta_k
         pk = softmax(eta)[:, self.k]
-        return pk - yk, np.maximum(pk * (1.0 - pk), 1e-300), pk
+        return pk - yk, np.maximum(pk * (1.0 - pk), floor), pk
+
+    def gradient_magnitude(self, yk, d1):
+        """``p_k − y_k`` rounds at the order of 1 (``losses.PoissonLoss`` likewise)."""
+        return np.abs(yk) + 1.0
 
 
 class _State:
@@ -271,15 +272,9 @@ def _explicit_newton_step(cols, ws, loc, WP, Pt, WG, B_b, l1_b, l2_b, positive,
 def _explicit_hessian(cols, ws, loc, WP, Pt, fit_intercept):
     """``(X̃_ws, H, H_Bb, A⁺)`` of the Newton model, H reduced by the intercepts'
     Schur complement when they are fitted."""
-    K, n = WP.shape
+    K = WP.shape[0]
     q = loc.size
-    if not cols.sparse:
-        Xs = _block_columns(cols, loc) / cols.scale[loc]
-    elif n * q <= EXPLICIT_DENSE_ELEMENTS:
-        Xs = cols.X[:, ws].toarray() / cols.scale[loc]
-    else:
-        # a tall working set of a sparse X stays sparse (no n × |ws| dense copy)
-        Xs = (cols.X[:, ws] @ sp.diags(1.0 / cols.scale[loc])).tocsc()
+    Xs = cols.scaled_columns(ws, loc)
     sparse = sp.issparse(Xs)
     dim = K * q
     H = np.empty((dim, dim))
