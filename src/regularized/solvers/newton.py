@@ -760,7 +760,9 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
         l2 = n * alpha * (1.0 - l1_ratio) * v
         score = g_prev if positive else np.abs(g_prev)
         threshold = 2.0 * l1 - (l1_prev if l1_prev is not None else l1)
-        ws = np.union1d(ever, np.flatnonzero((score >= threshold) & usable)).astype(np.int64)
+        in_ws = (score >= threshold) & usable
+        in_ws[ever] = True
+        ws = np.flatnonzero(in_ws)           # sorted, as np.union1d gave (no sort, no hash)
         g = g_prev                      # X̃ᵀ(w⊙(y − μ)) at the current η
         d1, d2, _ = loss.derivatives(y, state.eta)
         # Inexact proximal Newton: each step solves its quadratic model to a relative
@@ -782,7 +784,8 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
             viol[ws] = False
             new = np.flatnonzero(viol)
             if new.size:
-                ws = np.union1d(ws, new).astype(np.int64)
+                in_ws[new] = True
+                ws = np.flatnonzero(in_ws)
             elif steps >= MAX_NEWTON:
                 stalled = True
             if stalled:
@@ -809,7 +812,9 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
             d1, d2, _ = loss.derivatives(y, state.eta)
             g = cols.xt_full(-(w * d1))
         g_prev, l1_prev = g, l1
-        ever = np.union1d(ever, np.flatnonzero(state.beta)).astype(np.int64)
+        was = np.zeros(p, dtype=bool)
+        was[ever] = True
+        ever = np.flatnonzero(was | (state.beta != 0))
         return rel_gap, primal, epochs
 
     def snapshot():
