@@ -45,7 +45,8 @@ class Path:
     n_iter : (n_alphas,) coordinate-descent epochs at each alpha (GLM losses: the first
         alpha also counts the exact Newton steps fitting the unpenalized features; a
         Newton model formed explicitly, on ill-conditioned fits, counts one epoch for
-        its Hessian and its CD epochs at their cost, ``|ws|/n`` of an epoch each).
+        its Hessian and its CD epochs at their cost, ``|ws|/n`` of an epoch each; a wide
+        ridge model solved through its (n, n) kernel counts its flops in epochs).
     n_nonzero : (n_alphas,) non-zero coefficients.
     deviance_ratio : (n_alphas,) fraction of the null deviance explained,
         ``1 − RSS_w(β) / RSS_w(null)``.
