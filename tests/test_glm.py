@@ -6,6 +6,7 @@ to be tested. References: scikit-learn's LogisticRegression / PoissonRegressor a
 trust-region Newton on the exact objective.
 """
 
+import importlib
 import warnings
 
 import numpy as np
@@ -1045,6 +1046,50 @@ def test_wide_ridge_kernel_models_are_certified(monkeypatch, loss, design, fit_i
         yenc, _ = R.encode_target(loss, y)
         ref = dict(sample_weight=sw)
         p_theirs = R.objective(loss, X, yenc, theirs[0], theirs[1], alpha, 0.0, **ref)
+        assert one.objective[0] <= p_theirs * (1.0 + 1e-9)
+
+
+@pytest.mark.parametrize("design", ["dense", "sparse"])
+@pytest.mark.parametrize("fit_intercept,weighted,factors,grouped", [(True, True, False, False),
+                                                                    (False, False, True, True),
+                                                                    (True, False, True, False)])
+def test_wide_multinomial_ridge_in_the_row_space_is_certified(monkeypatch, design,
+                                                              fit_intercept, weighted, factors,
+                                                              grouped):
+    """A multinomial ridge path on more features than samples (and too many for explicit
+    Hessians, forced here) is solved on the (n, n) design of the scaled X's row space
+    (path._ridge_row_space, β = Qγ): certified at every
+    alpha on the original problem by the independent certificate, equal to the solve on
+    all features (reduction off), and a one-alpha fit equal to scikit-learn's."""
+    RP = importlib.import_module("regularized.path")     # the module, not the function
+    monkeypatch.setattr(RP, "EXPLICIT_MAX_DIM", 0)      # (K·p = 240: small enough as it is)
+    X, y, w = R.make_glm_problem("multinomial", 36, 80, 7, sparse=design == "sparse")
+    v = np.random.default_rng(1).uniform(0.5, 2.0, X.shape[1]) if factors else None
+    kw = dict(loss="multinomial", l1_ratio=0.0, sample_weight=w if weighted else None,
+              fit_intercept=fit_intercept, penalty_factor=v, grouped=grouped, n_alphas=6,
+              tol=1e-10)
+    calls = []
+    row_space = RP._ridge_row_space
+    monkeypatch.setattr(RP, "_ridge_row_space",
+                        lambda *a: (lambda out: calls.append(out is not None) or out)(
+                            row_space(*a)))
+    P = _fit(X, y, **kw)
+    assert calls == [True]
+    _assert_certified(P, "multinomial", X, y, kw, tol=1e-10)
+    monkeypatch.setattr(RP, "ROW_SPACE_MAX_ROWS", 0)
+    Q = _fit(X, y, **kw)
+    np.testing.assert_allclose(P.objective, Q.objective, rtol=1e-8)
+    if not factors:
+        monkeypatch.setattr(RP, "ROW_SPACE_MAX_ROWS", 2000)
+        alpha = P.alphas[-1]
+        one = _fit(X, y, **dict(kw, alphas=[alpha]))
+        assert one.gap[0] <= 1e-10
+        sw = w if weighted else None
+        theirs = R.sklearn_logistic(X, y, alpha, 0.0, sample_weight=sw,
+                                    fit_intercept=fit_intercept)
+        yenc, _ = R.encode_target("multinomial", y)
+        p_theirs = R.objective("multinomial", X, yenc, theirs[0], theirs[1], alpha, 0.0,
+                               sample_weight=sw)
         assert one.objective[0] <= p_theirs * (1.0 + 1e-9)
 
 

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from . import _validation as V
 from .design import CONSTANT_SPREAD, GramDesign, make_design
 from .losses import get_loss
-from .solvers.multinomial import multinomial_path
+from .solvers.multinomial import EXPLICIT_MAX_DIM, multinomial_path
 from .solvers.newton import glm_path
 from .solvers.ridge import ridge_path
 from .solvers.working_set import enet_path_cd
@@ -304,6 +304,12 @@ def path(X, y, *, loss="squared", l1_ratio=1.0, alphas=None, n_alphas=100,
     return fitted
 
 
+# _ridge_row_space: sample and basis limits (the basis is a dense (p, n) array; a sparse X
+# is densified for it).
+ROW_SPACE_MAX_ROWS = 2000
+ROW_SPACE_MAX_ELEMENTS = 1 << 25
+
+
 def _default_alphas(g_null, v, usable, positive, l1_ratio, n, p, n_alphas, alpha_min_ratio):
     """The default grid from the gradient at the null fit (DESIGN §1)."""
     rho = max(l1_ratio, RIDGE_L1_RATIO_FOR_GRID)
@@ -372,6 +378,58 @@ def sparse_if_mostly_zero(X):
     return X
 
 
+def _ridge_row_space(design, v, usable, l1_ratio, positive, n_classes):
+    """A ridge problem on more penalized features than samples, in the row space of its
+    design: ``(Z, lift_coef, lift_gradient)`` or None where that does not apply.
+
+    With ``X̃ = X/(s·√v)`` (scaled columns, penalty factors folded in) the ridge penalty is
+    ``½·l2·‖β̃‖²`` and the loss sees ``X̃β̃`` only, so the optimum lies in X̃'s row space:
+    with ``X̃ᵀ = QR`` (Q: p × r orthonormal, r ≤ n), ``β̃ = Qγ`` gives the same problem on
+    the (n, r) design ``Z = Rᵀ`` with the ridge ``½·l2·‖γ‖²``. Its objective, its dual (the
+    penalty's conjugate sees ``‖X̃ᵀθ‖ = ‖Zᵀθ‖``) and so its certificate are those of the
+    original problem at ``β = lift_coef(γ)``; ``lift_gradient`` maps Z's gradients to
+    the features' (the default grid is the original problem's).
+
+    Used for the multinomial loss (a (K·p)-dimensional model; the binomial and Poisson
+    solvers have kernel Newton models instead): LogisticRegression() on a 150 × 8000
+    gene-expression-like matrix with 3 classes took 20 s (scikit-learn 3.8 s).
+    Applies with l1_ratio = 0, no ``positive``, every usable feature penalized, at most
+    ROW_SPACE_MAX_ROWS samples, a (p, n) basis of at most ROW_SPACE_MAX_ELEMENTS, and a
+    model too large for the solver's explicit Hessian (K·p > EXPLICIT_MAX_DIM; below, the
+    solver's own exact models serve, on the features themselves).
+    """
+    n = design.n_samples
+    cols = np.flatnonzero(usable)
+    if (l1_ratio != 0.0 or positive or cols.size <= n or n > ROW_SPACE_MAX_ROWS
+            or n_classes * cols.size <= EXPLICIT_MAX_DIM
+            or cols.size * n > ROW_SPACE_MAX_ELEMENTS or not np.all(v[cols] > 0)):
+        return None
+    root = np.sqrt(v[cols])
+    col_scale = design.scale[cols] * root
+    Xt = design.X[:, cols]
+    Xt = (Xt @ sp.diags(1.0 / col_scale)).T.toarray() if sp.issparse(Xt) else \
+        (Xt / col_scale).T
+    # X̃ᵀ = Q R (Q orthonormal to rounding, unlike eigenvectors of X̃X̃ᵀ for its small
+    # eigenvalues): X̃ = RᵀQᵀ, β̃ = Qγ, X̃β̃ = Rᵀγ, ‖β̃‖ = ‖γ‖.
+    Vb, R = np.linalg.qr(Xt)
+    Z = np.ascontiguousarray(R.T)
+    p = v.shape[0]
+
+    def lift_coef(a):
+        """Coefficients (…, r) of Z → (…, p) of the solver's scaled features."""
+        out = np.zeros(a.shape[:-1] + (p,))
+        out[..., cols] = (a @ Vb.T) / root
+        return out
+
+    def lift_gradient(G):
+        """Gradients (r, K) of Z → (p, K) of the solver's scaled features."""
+        out = np.zeros((p,) + G.shape[1:])
+        out[cols] = (Vb @ G) * root[:, None]
+        return out
+
+    return Z, lift_coef, lift_gradient
+
+
 def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ratio,
               fit_intercept, penalty_factor, positive, standardize, grouped, tol, max_iter):
     n, p = X.shape
@@ -403,9 +461,18 @@ def _glm_path(X, y, loss, w, offset, *, l1_ratio, alphas, n_alphas, alpha_min_ra
             offset = offset[:, None]     # a common shift of all classes
         else:
             offset = _check_offset(offset, n, n_classes=classes.size)
-        out = multinomial_path(design.X, y_enc, w, offset, alphas, l1_ratio, v,
-                               bool(positive), bool(fit_intercept), design.scale, usable,
-                               tol, max_iter, grid, bool(grouped))
+        basis = _ridge_row_space(design, v, usable, l1_ratio, positive, classes.size)
+        if basis is None:
+            out = multinomial_path(design.X, y_enc, w, offset, alphas, l1_ratio, v,
+                                   bool(positive), bool(fit_intercept), design.scale, usable,
+                                   tol, max_iter, grid, bool(grouped))
+        else:
+            Z, lift_coef, lift_gradient = basis
+            r = Z.shape[1]
+            out = multinomial_path(Z, y_enc, w, offset, alphas, 0.0, np.ones(r), False,
+                                   bool(fit_intercept), np.ones(r), np.ones(r, dtype=bool),
+                                   tol, max_iter, grid, bool(grouped), lift_gradient)
+            out["coef"] = lift_coef(out["coef"])
     else:
         out = glm_path(design.X, y_enc, w, offset, loss_obj, alphas, l1_ratio, v,
                        bool(positive), bool(fit_intercept), design.scale, usable, tol,

@@ -475,9 +475,12 @@ def _newton_ws(state, ws, l1, l2, positive, grouped, tol_rel, max_epochs):
 
 
 def multinomial_path(X, Y, w, offset, alphas, l1_ratio, penalty_factor, positive,
-                     fit_intercept, scale, usable, tol, max_iter, grid, grouped):
+                     fit_intercept, scale, usable, tol, max_iter, grid, grouped,
+                     lift_gradient=None):
     """Solve the multinomial path; returns the same dict as ``newton.glm_path``
-    with ``coef`` (k, K, p) and ``intercept`` (k, K)."""
+    with ``coef`` (k, K, p) and ``intercept`` (k, K). ``lift_gradient``: X is a
+    reparametrisation (``path._ridge_row_space``) and ``grid`` takes the scores of the
+    original features, whose gradients this maps X's to."""
     n, p = X.shape
     K = Y.shape[1]
     cols = _Columns(X, scale)
@@ -506,11 +509,12 @@ def multinomial_path(X, Y, w, offset, alphas, l1_ratio, penalty_factor, positive
     G_prev, _ = full_gradient()
     penalized = bool(np.any((v > 0) & usable))
     warmups = np.empty(0)
+    G_null = G_prev if lift_gradient is None else lift_gradient(G_prev)
     if alphas is None:
-        alphas = grid(scores(G_prev))
+        alphas = grid(scores(G_null))
     elif alphas.shape[0] == 1 and penalized:
         # As for binomial: reach a grid far below alpha_max along a short path.
-        warmups = warmup_alphas(grid(scores(G_prev))[0], alphas[0])
+        warmups = warmup_alphas(grid(scores(G_null))[0], alphas[0])
     ever = unpen.copy()
     l1_prev = None
 
