@@ -447,3 +447,24 @@ def test_constant_target_gives_the_same_grid_and_null_fit_in_path_and_cv(value):
     np.testing.assert_allclose(cv.path.intercept, value)
     model = LassoCV(cv=4).fit(X, y)
     assert not model.coef_.any() and model.intercept_ == pytest.approx(value)
+
+
+def test_a_flat_end_of_the_cv_curve_does_not_extend_the_grid():
+    """The default grid is extended past a minimum at its smallest alpha only where the mean
+    score still falls there by more than its standard error over the last decade:
+    ElasticNetCV(l1_ratio=0.1) on a 300 × 3000 regression fell 3% (within its standard
+    error) and two extensions to 1e-6·alpha_max took 315 s against scikit-learn's 13 s."""
+    from regularized.cv import CVPath, extends_below, still_falling
+
+    alphas = np.logspace(0, -2, 21)
+    rng = np.random.default_rng(0)
+    folds = rng.normal(size=(5, 1))                 # each fold's level: the SE's source
+    flat = 100.0 - 0.5 * np.arange(21) / 20 + 5.0 * folds       # falls 0.5, SE ~ 2
+    steep = 100.0 - 40.0 * np.arange(21) / 20 + 0.1 * folds      # falls 20 in a decade
+    for scores, falling in ((flat, False), (steep, True)):
+        cv = CVPath(alphas=alphas, fold_scores=scores, path=None, scoring="mse")
+        assert cv.edge == "smallest"
+        assert still_falling(cv) is falling and extends_below(cv) is falling
+    one_decade = CVPath(alphas=np.logspace(0, -0.5, 6), fold_scores=steep[:, :6],
+                        path=None, scoring="mse")
+    assert still_falling(one_decade)                              # against its first alpha
