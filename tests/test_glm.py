@@ -1093,6 +1093,25 @@ def test_wide_multinomial_ridge_in_the_row_space_is_certified(monkeypatch, desig
         assert one.objective[0] <= p_theirs * (1.0 + 1e-9)
 
 
+def test_weak_ridge_on_raw_breast_cancer_is_not_biased_by_the_solvers_own_ridge():
+    """Raw-scale breast_cancer at C=1e6: the explicit Newton model's rounding-level ridge
+    (1e-12 of the mean Hessian diagonal, dominated by the large columns) was added to the
+    model as a ridge, so the fit stopped 2.4e-6 above the optimum with a 'stalled' warning.
+    As a proximal term it leaves the minimiser where it is."""
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True)
+    alpha = 1.0 / (1e6 * X.shape[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        P = regularized.path(X, y, loss="logistic", alphas=[alpha], l1_ratio=0.0)
+    assert P.gap[0] <= 1e-7
+    yenc, _ = R.encode_target("logistic", y)
+    theirs = R.sklearn_logistic(X, y, alpha, 0.0, l2_solver="newton-cholesky")
+    p_theirs = R.objective("logistic", X, yenc, theirs[0], theirs[1], alpha, 0.0)
+    assert P.objective[0] <= p_theirs * (1.0 + 1e-9)
+
+
 @pytest.mark.parametrize("C", [1e4, 1e6])
 def test_weak_ridge_on_breast_cancer_matches_newton_cholesky(C):
     """LogisticRegression(C=1e4) on standardized breast_cancer stopped 2.4% above the
