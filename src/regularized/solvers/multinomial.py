@@ -126,19 +126,24 @@ class _State:
                 steps += 1
             self.fitted = np.max(np.abs(w @ (softmax(self.eta) - Y))) <= POLISH_FITTED * scale
             return steps
+        idle = False
         for cycle in range(101):
             P = softmax(self.eta)
             worst = np.max(np.abs(w @ (P - Y))) if self.fit_intercept else 0.0
             if self.Z.size:
                 worst = max(worst, np.max(np.abs(self.XZ.T @ (w[:, None] * (P - Y)))))
-            if worst <= 1e-13 * scale or cycle == 100:
+            # A cycle in which no class took a step is a fixed point: each class already
+            # meets polish_unpenalized's own target, and repeating it changes nothing.
+            if worst <= 1e-13 * scale or cycle == 100 or idle:
                 self.fitted = worst <= POLISH_FITTED * scale
                 break
+            idle = True
             for k in range(Y.shape[1]):
                 step, eta_k, more, _ = polish_unpenalized(Y[:, k], w, self.eta[:, k],
                                                           _ClassSlice(self.eta, k),
                                                           self.fit_intercept, self.XZ)
                 steps += more
+                idle = idle and more == 0
                 self.eta[:, k] = eta_k
                 if self.fit_intercept:
                     self.b[k] += step[0]

@@ -720,12 +720,22 @@ def run_path(alphas, warmups, solve, snapshot, rule, tol, max_iter, penalized):
             "penalized": penalized}
 
 
-def _kernel_ridge(l1_ratio, penalty_factor, usable, positive, n):
+def _kernel_ridge(l1_ratio, penalty_factor, usable, positive, cols):
     """Whether every Newton model of this fit is a ridge one on more features than samples,
-    solved exactly through its kernel (``_kernel_model``)."""
-    pen = penalty_factor[usable]
-    return (l1_ratio == 0.0 and not positive and n <= KERNEL_MAX_ROWS and pen.size > n
-            and bool(np.all(pen > 0)))
+    solved exactly through its kernel (``_kernel_model``, the same test as ``solve``'s)."""
+    ws = np.flatnonzero(usable)
+    l2 = (1.0 - l1_ratio) * penalty_factor[ws]
+    return _kernel_applies(ws, l1_ratio * penalty_factor[ws], l2, positive, cols)
+
+
+def _kernel_applies(ws, l1_ws, l2_ws, positive, cols):
+    """Whether the Newton model on ``ws`` is solved through its kernel: a ridge (no L1 part,
+    every ridge weight > 0) on more features than n ≤ KERNEL_MAX_ROWS samples, on columns
+    at least KERNEL_MIN_DENSITY non-zero."""
+    n = cols.X.shape[0]
+    return bool(n < ws.size and n <= KERNEL_MAX_ROWS and not positive
+                and not np.any(l1_ws > 0) and np.all(l2_ws > 0)
+                and cols.density(ws) >= KERNEL_MIN_DENSITY)
 
 
 def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
@@ -758,9 +768,8 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
     warmups = np.empty(0)
     if alphas is None:
         alphas = alpha_max_from_null(g_prev)
-    elif alphas.shape[0] == 1 and penalized and not (
-            _kernel_ridge(l1_ratio, v, usable, positive, n)
-            and cols.density(np.flatnonzero(usable)) >= KERNEL_MIN_DENSITY):
+    elif alphas.shape[0] == 1 and penalized and not _kernel_ridge(l1_ratio, v, usable,
+                                                                  positive, cols):
         # A grid starting far below alpha_max (an estimator's single alpha) is
         # reached along a short unreported path: warm starts make it cheap (a wide
         # ridge fit's exact kernel models need none).
@@ -812,9 +821,7 @@ def glm_path(X, y, w, offset, loss, alphas, l1_ratio, penalty_factor, positive,
                 # Chasing the rounding level: a model that cannot be solved this tightly
                 # in float64 would otherwise spend the whole budget in one step.
                 budget = min(budget, ROUNDING_CHASE_EPOCHS)
-            kernel = (n < ws.size and n <= KERNEL_MAX_ROWS and not positive
-                      and not np.any(l1[ws] > 0) and np.all(l2[ws] > 0)
-                      and cols.density(ws) >= KERNEL_MIN_DENSITY)
+            kernel = _kernel_applies(ws, l1[ws], l2[ws], positive, cols)
             explicit = (not kernel and 0 < ws.size <= EXPLICIT_MAX_DIM
                         and EXPLICIT_COST_RATIO * state.model_epochs >= ws.size)
             e, moved = _newton_step(state, ws, l1, l2, positive, d1, d2, loss_value,
