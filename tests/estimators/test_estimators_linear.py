@@ -123,7 +123,7 @@ def test_invalid_parameters_raise():
     with pytest.raises(ValueError, match="l1_ratio"):
         ElasticNet(l1_ratio=1.5).fit(X, y)
     with pytest.raises(ValueError, match="selection"):
-        LassoCV(selection="cyclic").fit(X, y)
+        LassoCV(selection="best").fit(X, y)
     with pytest.raises(ValueError, match="criterion"):
         LassoCV(criterion="cp").fit(X, y)
     with pytest.raises(ValueError, match="cv"):

@@ -61,3 +61,81 @@ def test_pipeline_gridsearch_cross_val_score(est, grid):
     train, test = next(iter(splitter.split(X, y)))
     manual = clone(est).fit(X[train], y[train]).score(X[test], y[test])
     assert scores[0] == pytest.approx(manual)
+
+
+# ---------------------------------------------------------------------------------------
+# scikit-learn's parameters (drop-in code passes them routinely)
+# ---------------------------------------------------------------------------------------
+# Values a scikit-learn user passes that choose *how* to solve, per estimator: each must be
+# accepted and leave the certified fit unchanged.
+COMPAT_VALUES = {
+    Ridge: dict(copy_X=False, max_iter=None, solver="svd", random_state=0),
+    Lasso: dict(precompute=True, copy_X=False, warm_start=True, random_state=3,
+                selection="random"),
+    ElasticNet: dict(precompute="auto", copy_X=False, warm_start=True,
+                     random_state=np.random.RandomState(1), selection="cyclic"),
+    LogisticRegression: dict(dual=False, intercept_scaling=100.0, random_state=0,
+                             solver="liblinear", verbose=0, warm_start=True, n_jobs=-1),
+    PoissonRegressor: dict(solver="newton-cholesky", warm_start=True, verbose=1),
+    RidgeCV: dict(gcv_mode="svd", store_cv_results=True, alpha_per_target=False),
+    LassoCV: dict(precompute=False, copy_X=False, verbose=True, selection="random"),
+    ElasticNetCV: dict(precompute=True, copy_X=True, verbose=0, selection="cyclic"),
+    LogisticRegressionCV: dict(dual=False, solver="saga", verbose=0, refit=True,
+                               intercept_scaling=5.0, use_legacy_attributes=False),
+}
+
+
+@pytest.mark.parametrize("est,grid", CASES, ids=lambda c: type(c).__name__
+                         if not isinstance(c, dict) else "")
+def test_scikit_learn_parameter_names_are_accepted(est, grid):
+    import inspect
+
+    import sklearn.linear_model as sk
+
+    ours = set(inspect.signature(type(est)).parameters)
+    twin = getattr(sk, type(est).__name__, None)
+    if twin is None:                       # PoissonRegressorCV has no scikit-learn twin
+        return
+    theirs = set(inspect.signature(twin).parameters)
+    assert theirs <= ours, f"missing scikit-learn parameters: {sorted(theirs - ours)}"
+    X, y = _data(est)
+    plain = clone(est).fit(X, y)
+    with_compat = clone(est).set_params(**COMPAT_VALUES[type(est)]).fit(X, y)
+    np.testing.assert_array_equal(with_compat.coef_, plain.coef_)
+    np.testing.assert_array_equal(with_compat.intercept_, plain.intercept_)
+
+
+@pytest.mark.parametrize("cls,params,message", [
+    (LogisticRegression, dict(solver="newton"), "solver must be one of"),
+    (Ridge, dict(solver="qr"), "solver must be one of"),
+    (PoissonRegressor, dict(solver="saga"), "solver must be one of"),
+    (Lasso, dict(precompute=np.eye(5)), "precomputed Gram array is not accepted"),
+    (Lasso, dict(selection="min"), "selection must be 'cyclic' or 'random'"),
+    (LassoCV, dict(selection="best"), "selection must be 'min' or '1se'"),
+    (ElasticNet, dict(warm_start="yes"), "warm_start must be True or False"),
+    (LogisticRegression, dict(random_state="seed"), "cannot be used to seed"),
+    (LogisticRegression, dict(intercept_scaling=0.0), "intercept_scaling must be"),
+    (LogisticRegression, dict(n_jobs=0), "n_jobs must be"),
+    (LogisticRegressionCV, dict(refit=False), "refit=False"),
+    (LogisticRegressionCV, dict(use_legacy_attributes="yes"), "use_legacy_attributes"),
+    (RidgeCV, dict(gcv_mode="qr"), "gcv_mode must be"),
+    (PoissonRegressor, dict(verbose=-1), "verbose must be"),
+])
+def test_bad_scikit_learn_parameters_are_named(cls, params, message):
+    est = cls(**params)
+    X, y = _data(est)
+    with pytest.raises(ValueError, match=message):
+        est.fit(X, y)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_logistic_cv_legacy_attributes_repeat_per_class(n_classes):
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((120, 4))
+    y = np.argmax(X[:, :n_classes] + rng.normal(0, 0.5, (120, n_classes)), axis=1)
+    new = LogisticRegressionCV(Cs=[0.1, 1.0, 10.0], cv=3).fit(X, y)
+    old = LogisticRegressionCV(Cs=[0.1, 1.0, 10.0], cv=3, use_legacy_attributes=True).fit(X, y)
+    size = 1 if n_classes == 2 else n_classes
+    assert isinstance(new.C_, float) and isinstance(new.l1_ratio_, float)
+    np.testing.assert_array_equal(old.C_, np.full(size, new.C_))
+    np.testing.assert_array_equal(old.l1_ratio_, np.full(size, new.l1_ratio_))

@@ -1,4 +1,6 @@
 """Shared pieces of the scikit-learn estimators: input checks, predictions, CV summaries."""
+import numbers
+
 import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -21,7 +23,9 @@ class SparseInputMixin:
 
 def validate_fit_data(estimator, X, y, **kw):
     """X (float64/float32, dense or CSC/CSR) and y, recording n_features_in_ and
-    feature_names_in_ (pandas input)."""
+    feature_names_in_ (pandas input); the scikit-learn compatibility parameters are
+    checked first (``check_compat_params``)."""
+    check_compat_params(estimator)
     return validate_data(estimator, X, y, accept_sparse=ACCEPT_SPARSE, dtype=DTYPES, **kw)
 
 
@@ -143,3 +147,99 @@ def cv_default_grid(run, X, n_alphas, alpha_min_ratio, selection, default_ratio=
         ratio *= GRID_EXTENSION
         paths = run(max(n_alphas, int(round(density * -np.log10(ratio)))), ratio)
     return paths
+
+
+# ---------------------------------------------------------------------------------------
+# scikit-learn parameters kept for drop-in compatibility
+# ---------------------------------------------------------------------------------------
+# scikit-learn's estimators take parameters that choose *how* to solve: the solver, the
+# coordinate order and its seed, a precomputed Gram, a warm start, copying X, threads,
+# verbosity. Code written for them passes these routinely (``solver="liblinear"``,
+# ``random_state=0``), so every estimator accepts its scikit-learn counterpart's names and
+# checks their values. None of them changes the fitted model: the engine chooses its own
+# solver (coordinate descent on working sets, proximal Newton; a Gram when n ≫ p), never
+# writes to X, is deterministic, and certifies every fit to ``tol`` from whatever start.
+COMPAT_SOLVERS = {
+    "Ridge": ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga", "lbfgs"),
+    "LogisticRegression": ("lbfgs", "liblinear", "newton-cg", "newton-cholesky", "sag",
+                           "saga"),
+    "LogisticRegressionCV": ("lbfgs", "liblinear", "newton-cg", "newton-cholesky", "sag",
+                             "saga"),
+    "PoissonRegressor": ("lbfgs", "newton-cholesky"),
+}
+COMPAT_BOOLS = ("copy_X", "warm_start", "dual", "store_cv_results", "alpha_per_target",
+                "refit")
+
+
+# scikit-learn's ``selection`` is the coordinate order of its CD; the CV estimators here
+# use the name for the choice of alpha ("min" or "1se") and read these two as "min".
+SKLEARN_SELECTIONS = ("cyclic", "random")
+
+
+def cv_selection(selection):
+    """The CV choice of alpha: "min" or "1se" ("cyclic"/"random", scikit-learn's CD order
+    given to a CV estimator, mean "min")."""
+    if selection in SKLEARN_SELECTIONS:
+        return "min"
+    if selection not in ("min", "1se"):
+        raise ValueError(f"selection must be 'min' or '1se' (or scikit-learn's 'cyclic' / "
+                         f"'random', read as 'min'), got {selection!r}")
+    return selection
+
+
+def _check_compat_bool(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+
+
+def check_compat_params(estimator):
+    """Check the scikit-learn compatibility parameters of ``estimator`` (those it has).
+
+    Raises ValueError naming the parameter for a value scikit-learn would refuse too, and
+    for the two requests this engine does not serve: a precomputed Gram array
+    (``precompute``) and fold-averaged coefficients (``refit=False``).
+    """
+    from sklearn.utils import check_random_state
+
+    params = estimator.get_params(deep=False)
+    for name in COMPAT_BOOLS:
+        if name in params:
+            _check_compat_bool(params[name], name)
+    if "solver" in params:
+        allowed = COMPAT_SOLVERS[type(estimator).__name__]
+        if params["solver"] not in allowed:
+            raise ValueError(f"solver must be one of {', '.join(map(repr, allowed))}, got "
+                             f"{params['solver']!r} (any of them gives the same certified "
+                             f"fit here)")
+    if "precompute" in params:
+        value = params["precompute"]
+        if not (isinstance(value, (bool, np.bool_)) or (isinstance(value, str)
+                                                         and value == "auto")):
+            raise ValueError("precompute must be True, False or 'auto' (a precomputed Gram "
+                             "array is not accepted: pass X, the Gram is formed when it "
+                             f"pays), got {type(value).__name__}")
+    if params.get("refit", True) is False:
+        raise ValueError("refit=False (coefficients averaged over the folds) is not "
+                         "supported: the model is refitted on all rows at the chosen C")
+    if "random_state" in params:
+        check_random_state(params["random_state"])          # ValueError when invalid
+    if "intercept_scaling" in params:
+        V.check_positive_float(params["intercept_scaling"], "intercept_scaling")
+    if "verbose" in params:
+        value = params["verbose"]
+        if not isinstance(value, (numbers.Integral, np.bool_)) or value < 0:
+            raise ValueError(f"verbose must be an int ≥ 0 or a bool, got {value!r}")
+    if "n_jobs" in params and params["n_jobs"] is not None:
+        value = params["n_jobs"]
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value == 0:
+            raise ValueError(f"n_jobs must be None or a non-zero int, got {value!r}")
+    if params.get("use_legacy_attributes", False) not in (True, False, "warn"):
+        raise ValueError(f"use_legacy_attributes must be True, False or 'warn', got "
+                         f"{params['use_legacy_attributes']!r}")
+    if "selection" in params and "cv" not in params \
+            and params["selection"] not in SKLEARN_SELECTIONS:
+        raise ValueError(f"selection must be 'cyclic' or 'random', got "
+                         f"{params['selection']!r}")
+    if "gcv_mode" in params and params["gcv_mode"] not in (None, "auto", "svd", "eigen"):
+        raise ValueError(f"gcv_mode must be None, 'auto', 'svd' or 'eigen', got "
+                         f"{params['gcv_mode']!r}")

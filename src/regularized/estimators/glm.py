@@ -40,8 +40,8 @@ from .. import _validation as V
 from ..cv import CVPath, cv_paths, make_splits, warn_grid_edge
 from ..losses import label_text
 from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, Path, path
-from ._base import (SparseInputMixin, choose, cv_default_grid, cv_results, stacked,
-                    linear_predictor, sample_weight_or_none, validate_fit_data,
+from ._base import (SparseInputMixin, choose, cv_default_grid, cv_results, cv_selection,
+                    stacked, linear_predictor, sample_weight_or_none, validate_fit_data,
                     validate_predict_data)
 
 
@@ -206,6 +206,11 @@ class LogisticRegression(_LinearClassifier):
     standardize : penalize standardized columns (coefficients on the original scale).
     penalty : deprecated (scikit-learn 1.8–1.9): "l2", "l1", "elasticnet" or None, mapped
         to l1_ratio = 0, 1, ``l1_ratio``, or C = inf, with scikit-learn's FutureWarning.
+    dual, intercept_scaling, random_state, solver, verbose, warm_start, n_jobs :
+        scikit-learn's, accepted and checked; they do not change the fit (any solver name
+        gives the same certified solution; the intercept is never penalized, so
+        liblinear's ``intercept_scaling`` has nothing to scale; see
+        ``_base.check_compat_params``).
 
     Attributes
     ----------
@@ -220,9 +225,18 @@ class LogisticRegression(_LinearClassifier):
     ``ConvergenceWarning`` that says so; ``dual_gap_`` is the gap at the C asked for.
     """
 
-    def __init__(self, C=1.0, *, l1_ratio=0.0, tol=DEFAULT_TOL, fit_intercept=True,
-                 class_weight=None, max_iter=DEFAULT_MAX_ITER, penalty_factor=None,
-                 positive=False, standardize=False, penalty="deprecated"):
+    def __init__(self, C=1.0, *, l1_ratio=0.0, dual=False, tol=DEFAULT_TOL,
+                 fit_intercept=True, intercept_scaling=1, class_weight=None, random_state=None,
+                 solver="lbfgs", max_iter=DEFAULT_MAX_ITER, verbose=0, warm_start=False,
+                 n_jobs=None, penalty_factor=None, positive=False, standardize=False,
+                 penalty="deprecated"):
+        self.dual = dual
+        self.intercept_scaling = intercept_scaling
+        self.random_state = random_state
+        self.solver = solver
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.n_jobs = n_jobs
         self.penalty = penalty
         self.C = C
         self.l1_ratio = l1_ratio
@@ -288,6 +302,8 @@ class PoissonRegressor(_PoissonMixin, SparseInputMixin, RegressorMixin, BaseEsti
     ----------
     alpha : float ≥ 0 (0: no penalty).  l1_ratio : float in [0, 1].  fit_intercept : bool.
     tol, max_iter, penalty_factor, positive, standardize : as ``LogisticRegression``.
+    solver, warm_start, verbose : scikit-learn's, accepted and checked; they do not change
+        the fit (``_base.check_compat_params``).
 
     Attributes
     ----------
@@ -295,9 +311,12 @@ class PoissonRegressor(_PoissonMixin, SparseInputMixin, RegressorMixin, BaseEsti
     path_ : the one-alpha ``Path``.  n_features_in_, feature_names_in_.
     """
 
-    def __init__(self, *, alpha=1.0, l1_ratio=0.0, fit_intercept=True, tol=DEFAULT_TOL,
-                 max_iter=DEFAULT_MAX_ITER, penalty_factor=None, positive=False,
-                 standardize=False):
+    def __init__(self, *, alpha=1.0, fit_intercept=True, solver="lbfgs",
+                 max_iter=DEFAULT_MAX_ITER, tol=DEFAULT_TOL, warm_start=False, verbose=0,
+                 l1_ratio=0.0, penalty_factor=None, positive=False, standardize=False):
+        self.solver = solver
+        self.warm_start = warm_start
+        self.verbose = verbose
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -324,12 +343,6 @@ class PoissonRegressor(_PoissonMixin, SparseInputMixin, RegressorMixin, BaseEsti
 # ---------------------------------------------------------------------------------------
 # cross-validated GLM estimators
 # ---------------------------------------------------------------------------------------
-def _selection(selection):
-    if selection not in ("min", "1se"):
-        raise ValueError(f"selection must be 'min' or '1se', got {selection!r}")
-    return selection
-
-
 def _record_cv(est, paths, selection, alpha_factor=1.0, **edge):
     """Attributes shared by the GLM CV estimators, and a note when the minimum sits at an
     end of the grid (``cv.warn_grid_edge``, ``edge`` its keywords); returns (chosen
@@ -437,6 +450,12 @@ class LogisticRegressionCV(_LinearClassifier):
         to l1_ratios = (0,), (1,), ``l1_ratios``, or Cs = (inf,), with scikit-learn's
         FutureWarning (as ``LogisticRegression``'s; scikit-learn's LogisticRegressionCV
         refuses None).
+    use_legacy_attributes : False (default; scikit-learn 1.10's): ``C_`` and ``l1_ratio_``
+        are floats. True or "warn" (scikit-learn 1.9's default): both are arrays repeating
+        the value, shape (1,) for two classes, else (n_classes,).
+    dual, solver, verbose, intercept_scaling : scikit-learn's, accepted and checked; they
+        do not change the fit. refit : True only (the model is refitted on all rows at the
+        chosen C; scikit-learn's fold-averaged ``refit=False`` is refused).
 
     Attributes
     ----------
@@ -444,14 +463,23 @@ class LogisticRegressionCV(_LinearClassifier):
     the unpenalized fit, alpha 0).
     Cs_ : the C grid (increasing).  alpha_, alpha_min_, alpha_1se_, alphas_ : the same on
     the path's alpha scale (full data).  l1_ratio_.  cv_results_, cv_path_, path_,
-    classes_, coef_, intercept_, n_iter_, dual_gap_ (as ``LogisticRegression``).
+    classes_, coef_, intercept_, n_iter_, dual_gap_ (as ``LogisticRegression``). The
+    per-fold scores are in ``cv_results_`` (scikit-learn's ``scores_`` and
+    ``coefs_paths_`` are not kept).
     """
 
-    def __init__(self, *, Cs=DEFAULT_CS, l1_ratios=0.0, eps=None, fit_intercept=True, cv=None,
-                 scoring=None, selection="min", n_jobs=None, class_weight=None,
-                 tol=DEFAULT_TOL, max_iter=DEFAULT_MAX_ITER, penalty_factor=None,
-                 positive=False, standardize=False, random_state=None,
-                 penalty="deprecated"):
+    def __init__(self, *, Cs=DEFAULT_CS, l1_ratios=0.0, fit_intercept=True, cv=None,
+                 dual=False, penalty="deprecated", scoring=None, solver="lbfgs",
+                 tol=DEFAULT_TOL, max_iter=DEFAULT_MAX_ITER, class_weight=None, n_jobs=None,
+                 verbose=0, refit=True, intercept_scaling=1.0, random_state=None,
+                 use_legacy_attributes=False, eps=None, selection="min", penalty_factor=None,
+                 positive=False, standardize=False):
+        self.dual = dual
+        self.solver = solver
+        self.verbose = verbose
+        self.refit = refit
+        self.intercept_scaling = intercept_scaling
+        self.use_legacy_attributes = use_legacy_attributes
         self.penalty = penalty
         self.Cs = Cs
         self.l1_ratios = l1_ratios
@@ -472,7 +500,7 @@ class LogisticRegressionCV(_LinearClassifier):
     def fit(self, X, y, sample_weight=None, groups=None):
         """Fit on (X, y) with optional ``sample_weight``; ``groups`` go to the splitter."""
         X, y = validate_fit_data(self, X, y)
-        selection = _selection(self.selection)
+        selection = cv_selection(self.selection)
         Cs, n_alphas, l1_ratios = _Cs_and_l1_ratios(self)
         self.classes_, w = _classification_weights(self, y, sample_weight)
         total = float(w.sum())
@@ -516,6 +544,11 @@ class LogisticRegressionCV(_LinearClassifier):
         self.C_min_ = float(C_of(self.alpha_min_))
         self.C_1se_ = float(C_of(self.alpha_1se_))
         self._set_fit(chosen.path, idx)
+        if self.use_legacy_attributes in (True, "warn"):
+            # scikit-learn 1.9's shapes: the value repeated per class ((1,) for binary)
+            size = 1 if self.classes_.size == 2 else self.classes_.size
+            self.C_ = np.full(size, self.C_)
+            self.l1_ratio_ = np.full(size, self.l1_ratio_)
         return self
 
 
@@ -562,7 +595,7 @@ class PoissonRegressorCV(_PoissonMixin, SparseInputMixin, RegressorMixin, BaseEs
     def fit(self, X, y, sample_weight=None, groups=None):
         """Fit on (X, y) (counts ≥ 0) with optional ``sample_weight``."""
         X, y = validate_fit_data(self, X, y, y_numeric=True)
-        selection = _selection(self.selection)
+        selection = cv_selection(self.selection)
         if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
             alphas, n_alphas = None, V.check_positive_int(self.alphas, "alphas")
         else:

@@ -29,9 +29,9 @@ from .. import _validation as V
 from ..cv import (cv_paths, ic_path, relax_path, ridge_loo_path, warn_grid_edge, _check_gamma,
                   _check_gammas)
 from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, path
-from ._base import (SparseInputMixin, choose, cv_default_grid, cv_results, linear_predictor,
-                    sample_weight_or_none, stacked, validate_fit_data, validate_predict_data,
-                    weight_total)
+from ._base import (SparseInputMixin, choose, cv_default_grid, cv_results,
+                    cv_selection, linear_predictor, sample_weight_or_none, stacked,
+                    validate_fit_data, validate_predict_data, weight_total)
 
 
 POSITIVE_RIDGE_L1_RATIO = 1e-300
@@ -88,19 +88,27 @@ class ElasticNet(_LinearRegressor):
     relax : refit by least squares on the selected support (relaxed lasso) and return
         ``gamma·penalized + (1 − gamma)·refit``.
     gamma : float in [0, 1], the mixing of the relaxed fit (0: the pure refit).
-
+    precompute, copy_X, warm_start, random_state, selection ("cyclic" or "random") :
+        scikit-learn's, accepted and checked; they do not change the fit
+        (``_base.check_compat_params``). A precomputed Gram array is refused.
     Attributes
     ----------
     coef_ : (n_features,).  intercept_ : float.  n_iter_ : int.  dual_gap_ : float.
     path_ : the one-alpha ``Path``.  n_features_in_, feature_names_in_.
     """
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, penalty_factor=None,
-                 positive=False, standardize=False, tol=DEFAULT_TOL, max_iter=DEFAULT_MAX_ITER,
-                 relax=False, gamma=0.0):
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute=False,
+                 max_iter=DEFAULT_MAX_ITER, copy_X=True, tol=DEFAULT_TOL, warm_start=False,
+                 positive=False, random_state=None, selection="cyclic", penalty_factor=None,
+                 standardize=False, relax=False, gamma=0.0):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.copy_X = copy_X
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.selection = selection
         self.penalty_factor = penalty_factor
         self.positive = positive
         self.standardize = standardize
@@ -137,11 +145,17 @@ class Lasso(ElasticNet):
     (``l1_ratio`` is 1).
     """
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, penalty_factor=None, positive=False,
-                 standardize=False, tol=DEFAULT_TOL, max_iter=DEFAULT_MAX_ITER, relax=False,
-                 gamma=0.0):
+    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute=False, copy_X=True,
+                 max_iter=DEFAULT_MAX_ITER, tol=DEFAULT_TOL, warm_start=False, positive=False,
+                 random_state=None, selection="cyclic", penalty_factor=None, standardize=False,
+                 relax=False, gamma=0.0):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.copy_X = copy_X
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.selection = selection
         self.penalty_factor = penalty_factor
         self.positive = positive
         self.standardize = standardize
@@ -164,18 +178,24 @@ class Ridge(_LinearRegressor):
     Parameters
     ----------
     alpha : float > 0 (scikit-learn's ``alpha``).
-    fit_intercept, penalty_factor, positive, standardize, tol, max_iter : as ``ElasticNet``.
-
+    fit_intercept, penalty_factor, positive, standardize, tol : as ``ElasticNet``.
+    max_iter : as ``ElasticNet``; None (scikit-learn's default) is the engine's default.
+    copy_X, solver, random_state : scikit-learn's, accepted and checked; they do not change
+        the fit (``_base.check_compat_params``).
     Attributes
     ----------
     coef_ : (n_features,).  intercept_ : float.  n_iter_ : int.  dual_gap_ : float.
     path_ : the one-alpha ``Path``.  n_features_in_, feature_names_in_.
     """
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, penalty_factor=None, positive=False,
-                 standardize=False, tol=DEFAULT_TOL, max_iter=DEFAULT_MAX_ITER):
+    def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=None,
+                 tol=DEFAULT_TOL, solver="auto", positive=False, random_state=None,
+                 penalty_factor=None, standardize=False):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
+        self.copy_X = copy_X
+        self.solver = solver
+        self.random_state = random_state
         self.penalty_factor = penalty_factor
         self.positive = positive
         self.standardize = standardize
@@ -195,7 +215,8 @@ class Ridge(_LinearRegressor):
                       fit_intercept=self.fit_intercept,
                       sample_weight=sample_weight_or_none(sample_weight),
                       penalty_factor=self.penalty_factor, positive=self.positive,
-                      standardize=self.standardize, tol=self.tol, max_iter=self.max_iter)
+                      standardize=self.standardize, tol=self.tol,
+                      max_iter=DEFAULT_MAX_ITER if self.max_iter is None else self.max_iter)
         self._set_fit(fitted, 0)
         return self
 
@@ -233,7 +254,7 @@ class _EnetCVBase(_LinearRegressor):
     """Shared fit of LassoCV and ElasticNetCV (each defines ``_l1_ratios``)."""
 
     def _fit_ic(self, X, y, sw, ratios, alphas, n_alphas, eps):
-        if self.selection != "min":
+        if cv_selection(self.selection) != "min":
             raise ValueError("selection='1se' needs cross-validation (criterion=None)")
         if self.relax:
             raise ValueError("relax=True with an information criterion is not supported; "
@@ -266,9 +287,7 @@ class _EnetCVBase(_LinearRegressor):
         if _check_criterion(self.criterion) is not None:
             self._fit_ic(X, y, sw, ratios, alphas, n_alphas, depth)
             return self
-        selection = self.selection
-        if selection not in ("min", "1se"):
-            raise ValueError(f"selection must be 'min' or '1se', got {selection!r}")
+        selection = cv_selection(self.selection)
 
         def run(n_alphas, alpha_min_ratio):
             return cv_paths(X, y, l1_ratios=ratios, alphas=alphas, n_alphas=n_alphas,
@@ -336,8 +355,8 @@ _CV_DOC = """
     cv : None (5-fold), an int K (K-fold in row order, shuffled when ``random_state`` is
         set), a scikit-learn splitter or an iterable of (train, test) index pairs.
     scoring : "mse" (default) or "mae" on the held-out rows (weighted by sample_weight).
-    selection : "min" or "1se" (scikit-learn's ``selection`` — the CD order — does not
-        apply: coordinate descent here is cyclic on working sets).
+    selection : "min" or "1se" (scikit-learn's values, the CD order "cyclic" or "random",
+        mean "min": coordinate descent here is cyclic on working sets).
     n_jobs : folds in this many parallel threads (1: one after the other). None: numba's
         threads (``NUMBA_NUM_THREADS``), BLAS held to one thread meanwhile (Gram-downdate
         CV, dense X with n ≥ p, runs its full-data path with them too).
@@ -345,6 +364,8 @@ _CV_DOC = """
     relax : cross-validate the relaxed lasso too, over (gamma, alpha) (glmnet's
         ``relax=TRUE``); ``gammas`` its grid (default 0, .25, .5, .75, 1).
     criterion : None (cross-validation), "aic" or "bic".  noise_variance : σ² for it.
+    precompute, copy_X, verbose : scikit-learn's, accepted and checked; they do not change
+        the fit (``_base.check_compat_params``).
 
     Attributes
     ----------
@@ -364,11 +385,14 @@ class LassoCV(_EnetCVBase):
     __doc__ = "Lasso with alpha chosen by cross-validation or an information criterion.\n" \
         + _CV_DOC
 
-    def __init__(self, *, eps=None, alphas=100, fit_intercept=True, cv=None, scoring=None,
-                 selection="min", n_jobs=None, penalty_factor=None, positive=False,
-                 standardize=False, tol=DEFAULT_TOL, max_iter=DEFAULT_MAX_ITER,
-                 random_state=None, relax=False, gammas=None, criterion=None,
-                 noise_variance=None):
+    def __init__(self, *, eps=None, alphas=100, fit_intercept=True, precompute="auto",
+                 max_iter=DEFAULT_MAX_ITER, tol=DEFAULT_TOL, copy_X=True, cv=None,
+                 verbose=False, n_jobs=None, positive=False, random_state=None,
+                 selection="min", scoring=None, penalty_factor=None, standardize=False,
+                 relax=False, gammas=None, criterion=None, noise_variance=None):
+        self.precompute = precompute
+        self.copy_X = copy_X
+        self.verbose = verbose
         self.eps = eps
         self.alphas = alphas
         self.fit_intercept = fit_intercept
@@ -398,11 +422,14 @@ class ElasticNetCV(_EnetCVBase):
                "    score over the grid, and the 1se rule runs along alpha within the best "
                "l1_ratio.\n" + _CV_DOC)
 
-    def __init__(self, *, l1_ratio=0.5, eps=None, alphas=100, fit_intercept=True, cv=None,
-                 scoring=None, selection="min", n_jobs=None, penalty_factor=None,
-                 positive=False, standardize=False, tol=DEFAULT_TOL, max_iter=DEFAULT_MAX_ITER,
-                 random_state=None, relax=False, gammas=None, criterion=None,
-                 noise_variance=None):
+    def __init__(self, *, l1_ratio=0.5, eps=None, alphas=100, fit_intercept=True,
+                 precompute="auto", max_iter=DEFAULT_MAX_ITER, tol=DEFAULT_TOL, cv=None,
+                 copy_X=True, verbose=0, n_jobs=None, positive=False, random_state=None,
+                 selection="min", scoring=None, penalty_factor=None, standardize=False,
+                 relax=False, gammas=None, criterion=None, noise_variance=None):
+        self.precompute = precompute
+        self.copy_X = copy_X
+        self.verbose = verbose
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -451,6 +478,8 @@ class RidgeCV(_LinearRegressor):
         mean squared error for LOO/GCV, R² for K-fold (stored as 1 − R², lower is better).
     cv, selection ("min"/"1se"), n_jobs, random_state,
     criterion, noise_variance : as ``LassoCV``.
+    gcv_mode, store_cv_results, alpha_per_target : scikit-learn's, accepted and checked
+        (the fit is exact either way; ``cv_results_`` is always stored).
 
     Attributes
     ----------
@@ -462,8 +491,12 @@ class RidgeCV(_LinearRegressor):
     """
 
     def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, scoring=None, cv=None,
+                 gcv_mode=None, store_cv_results=False, alpha_per_target=False,
                  selection="min", n_jobs=None, penalty_factor=None, standardize=False,
                  tol=DEFAULT_TOL, random_state=None, criterion=None, noise_variance=None):
+        self.gcv_mode = gcv_mode
+        self.store_cv_results = store_cv_results
+        self.alpha_per_target = alpha_per_target
         self.alphas = alphas
         self.fit_intercept = fit_intercept
         self.scoring = scoring
@@ -489,7 +522,7 @@ class RidgeCV(_LinearRegressor):
                       penalty_factor=self.penalty_factor, standardize=self.standardize,
                       tol=self.tol)
         if _check_criterion(self.criterion) is not None:
-            if self.selection != "min":
+            if cv_selection(self.selection) != "min":
                 raise ValueError("selection='1se' needs cross-validation (criterion=None)")
             fit = ic_path(X, y, criterion=self.criterion, l1_ratio=0.0, alphas=path_alphas,
                           noise_variance=self.noise_variance, **common)
@@ -499,8 +532,7 @@ class RidgeCV(_LinearRegressor):
             self.alpha_ = self.alpha_min_ = float(grid[fit.index_min])
             self._set_fit(fit.path, fit.index_min)
             return self
-        if self.selection not in ("min", "1se"):
-            raise ValueError(f"selection must be 'min' or '1se', got {self.selection!r}")
+        selection = cv_selection(self.selection)
         cv = "loo" if self.cv is None else self.cv
         if isinstance(cv, str):
             if cv not in ("loo", "gcv"):
@@ -515,7 +547,7 @@ class RidgeCV(_LinearRegressor):
                               scoring="r2" if self.scoring is None else self.scoring, n_jobs=self.n_jobs,
                               random_state=self.random_state, groups=groups,
                               alpha_scale="sum", **common)[0]
-        idx = result.index(self.selection)
+        idx = result.index(selection)
         self.cv_path_ = result
         self.cv_results_ = cv_results([result], alpha_factor=total)
         del self.cv_results_["l1_ratio"]
