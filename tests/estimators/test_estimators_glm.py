@@ -77,6 +77,20 @@ def test_binary_l1_and_class_weight_match_sklearn():
     np.testing.assert_allclose(ours.intercept_, theirs.intercept_, **CLOSE)
 
 
+def test_balanced_class_weight_counts_classes_by_sample_weight():
+    """scikit-learn ≥ 1.6: "balanced" weighs a class by its summed sample weight."""
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((300, 4))
+    y = (X[:, 0] + rng.standard_normal(300) > 1.0).astype(int)
+    sw = np.where(y == 1, 5.0, 1.0) * rng.uniform(0.5, 1.5, 300)
+    ours = LogisticRegression(C=1.0, class_weight="balanced", tol=TOL).fit(
+        X, y, sample_weight=sw)
+    theirs = sk.LogisticRegression(C=1.0, class_weight="balanced", tol=1e-12,
+                                   max_iter=10_000).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, **CLOSE)
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, **CLOSE)
+
+
 def test_multinomial_matches_sklearn():
     X, y = _multiclass(seed=4)
     ours = LogisticRegression(C=0.5, tol=TOL).fit(X, y)

@@ -129,7 +129,9 @@ def _classification_weights(estimator, y, sample_weight):
     w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     w = np.full(n, float(w)) if w.ndim == 0 else w.copy()    # raw scale: C is on Σw
     if estimator.class_weight is not None:
-        cw = compute_class_weight(estimator.class_weight, classes=classes, y=y)
+        # "balanced" counts each class by its summed sample weight (scikit-learn ≥ 1.6)
+        cw = compute_class_weight(estimator.class_weight, classes=classes, y=y,
+                                  sample_weight=None if sample_weight is None else w)
         w = w * cw[np.searchsorted(classes, y)]
     if not w.sum() > 0:
         raise ValueError("sample_weight (with class_weight) is all zero")
