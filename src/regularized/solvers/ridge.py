@@ -7,14 +7,45 @@ With ``Ã = √W X̃ diag(1/√v)`` and ``ỹ = √W y_c`` the solution at α is
 - p > n: ``ÃÃᵀ = U Λ Uᵀ`` gives ``β' = Ãᵀ U (Λ + nα)⁻¹ Uᵀ ỹ`` (X never
   densified when sparse: only the n×n kernel is formed).
 
-Every alpha then costs a product with the eigenvectors. The duality gap at
+Every alpha then costs a product with the eigenvectors. A few alphas (at most
+CHOLESKY_MAX_ALPHAS: an estimator's one-alpha fit) are solved by one Cholesky
+factorization each instead, about a tenth of the eigendecomposition's work
+(Ridge on a 3000 × 3000 design took 16 s by ``eigh``, scikit-learn 1.8 s). The duality gap at
 each alpha is computed from the returned β against X itself, not in the
 eigenbasis (where it is zero by construction), so it certifies the
 decomposition's accuracy too.
 """
 import numpy as np
+import scipy.linalg
 
 from ..kernels.gap import enet_primal_dual
+
+# Up to this many alphas, one Cholesky factorization per alpha (p³/3 flops each) beats
+# one eigendecomposition (about 4p³ with the eigenvectors).
+CHOLESKY_MAX_ALPHAS = 3
+
+
+def shifted_solve(A, shifts, B):
+    """``(A + s_k I)⁻¹ B[:, k]`` for each shift s_k: A symmetric positive semi-definite
+    (m, m), B (m, k); returns (m, k).
+
+    Few shifts: a Cholesky factorization each; more, or a factorization that fails
+    (A + s I singular to rounding): one eigendecomposition for all.
+    """
+    if shifts.shape[0] <= CHOLESKY_MAX_ALPHAS:
+        out = np.empty_like(B)
+        try:
+            for k, s in enumerate(shifts):
+                shifted = A + s * np.eye(A.shape[0])
+                out[:, k] = scipy.linalg.cho_solve(
+                    scipy.linalg.cho_factor(shifted, lower=True, overwrite_a=True,
+                                            check_finite=False), B[:, k], check_finite=False)
+            return out
+        except np.linalg.LinAlgError:
+            pass
+    lam, V = symmetric_eigh(A)
+    lam = np.maximum(lam, 0.0)
+    return V @ ((V.T @ B) / (lam[:, None] + shifts[None, :]))
 
 
 def symmetric_eigh(A):
@@ -40,11 +71,8 @@ def ridge_path(design, y_c, alphas, penalty_factor, usable):
     shifts = n * alphas                          # (k,)
     if p <= n or not design.has_samples:
         G, c, yy = design.gram_problem(y_c)      # X̃ᵀWX̃, X̃ᵀWy_c, ‖y_c‖²_w
-        lam, V = symmetric_eigh(G * col_w[:, None] * col_w[None, :])
-        lam = np.maximum(lam, 0.0)
-        b = V.T @ (col_w * c)
-        # NumPy: β'_k = V @ (b / (λ + nα_k)) for all k at once
-        coef = (V @ (b[:, None] / (lam[:, None] + shifts[None, :]))).T * col_w
+        b = np.repeat((col_w * c)[:, None], shifts.shape[0], axis=1)
+        coef = shifted_solve(G * col_w[:, None] * col_w[None, :], shifts, b).T * col_w
         Gb = coef @ G                            # (k, p): (Gβ)ᵀ per alpha
         grads = c[None, :] - Gb
         bc = coef @ c
@@ -55,10 +83,7 @@ def ridge_path(design, y_c, alphas, penalty_factor, usable):
         y_t = sw * y_c
         yy = float(y_t @ y_t)
         K = design.outer_gram(col_w)
-        lam, U = symmetric_eigh(K)
-        lam = np.maximum(lam, 0.0)
-        a = U.T @ y_t
-        Z = U @ (a[:, None] / (lam[:, None] + shifts[None, :]))   # (n, k)
+        Z = shifted_solve(K, shifts, np.repeat(y_t[:, None], shifts.shape[0], axis=1))
         safe_sw = np.where(sw > 0, sw, 1.0)
         # β = diag(col_w) β' and β' = Ãᵀ Z = diag(col_w) X̃ᵀ √W Z
         coef = (design.xt_weighted_matrix(Z / safe_sw[:, None]) * (col_w ** 2)[:, None]).T
