@@ -588,3 +588,17 @@ def test_ridge_shifted_solve_cholesky_equals_eigendecomposition():
     lam, V = np.linalg.eigh(tilted)
     np.testing.assert_allclose(fallback[:, 0],
                                V @ ((V.T @ B[:, 0]) / (np.maximum(lam, 0.0) + 1e-12)))
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_one_alpha_fit_matches_the_path_point(l1_ratio):
+    """A single small alpha (reached along an unreported warm-up path on dense X) gives the
+    path's certified solution there; its epochs include the warm-up's."""
+    rng = np.random.default_rng(11)
+    Z = rng.standard_normal((60, 8))
+    X = np.repeat(Z, 25, axis=1) * 0.9 + 0.3 * rng.standard_normal((60, 200))
+    y = X[:, :5] @ [1.0, -2.0, 0.5, 1.5, -1.0] + rng.standard_normal(60)
+    full = regularized.path(X, y, l1_ratio=l1_ratio, alpha_min_ratio=0.01, tol=1e-9)
+    one = regularized.path(X, y, l1_ratio=l1_ratio, alphas=[full.alphas[-1]], tol=1e-9)
+    assert one.gap[0] <= 1e-9 and one.n_iter[0] > 1
+    np.testing.assert_allclose(one.objective[0], full.objective[-1], rtol=1e-8)

@@ -639,11 +639,12 @@ DEVIANCE_EXPLAINED_STOP = 0.999
 SEPARABLE_MAX_EPOCHS = 500
 
 
-def warmup_alphas(alpha_max, first):
-    """Log-spaced alphas from alpha_max down to (not including) ``first``."""
-    if not alpha_max > first / WARMUP_RATIO:
+def warmup_alphas(alpha_max, first, ratio=WARMUP_RATIO):
+    """Log-spaced alphas from alpha_max down to (not including) ``first``, consecutive
+    ones at most ``ratio`` apart."""
+    if not alpha_max > first / ratio:
         return np.empty(0)
-    steps = int(np.ceil(np.log(first / alpha_max) / np.log(WARMUP_RATIO)))
+    steps = int(np.ceil(np.log(first / alpha_max) / np.log(ratio)))
     return alpha_max * (first / alpha_max) ** (np.arange(steps) / steps)
 
 
