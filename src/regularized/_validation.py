@@ -146,8 +146,9 @@ def check_alphas(alphas):
     if not np.all(np.isfinite(a)):
         raise ValueError("alphas contains NaN or infinity")
     if np.any(a <= 0):
-        raise ValueError("alphas must be > 0 (got a value ≤ 0); use l1_ratio and a "
-                         "small alpha for a nearly unpenalized fit")
+        raise ValueError(f"alphas must be > 0, got {float(a[a <= 0][0])!r}; for an "
+                         "unpenalized fit use a small alpha, or the plain estimator with "
+                         "alpha=0")
     return np.sort(a)[::-1].copy()
 
 

@@ -114,10 +114,26 @@ def test_penalty_factor_standardize_pass_through():
     assert ours.coef_[0] != 0.0                             # unpenalized feature stays in
 
 
+@pytest.mark.parametrize("make", [lambda: Lasso(alpha=0.0), lambda: ElasticNet(alpha=0),
+                                  lambda: Ridge(alpha=0.0)], ids=["lasso", "enet", "ridge"])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_alpha_zero_is_least_squares(make, weighted):
+    """scikit-learn fits alpha=0 (with a warning for the lasso): the unpenalized fit."""
+    from sklearn.linear_model import LinearRegression
+
+    X, y, w = _problem(n=70, p=6, seed=9)
+    w = w if weighted else None
+    ours = make().fit(X, y, sample_weight=w)
+    theirs = LinearRegression().fit(X, y, sample_weight=w)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-9, atol=1e-10)
+    assert ours.dual_gap_ <= 1e-12
+
+
 def test_invalid_parameters_raise():
     X, y, _ = _problem()
     with pytest.raises(ValueError, match="alpha"):
-        Lasso(alpha=0.0).fit(X, y)
+        Lasso(alpha=-0.1).fit(X, y)
     with pytest.raises(ValueError, match="alpha"):
         Ridge(alpha=-1.0).fit(X, y)
     with pytest.raises(ValueError, match="l1_ratio"):

@@ -34,6 +34,24 @@ def validate_predict_data(estimator, X):
     return validate_data(estimator, X, accept_sparse=ACCEPT_SPARSE, dtype=DTYPES, reset=False)
 
 
+def check_nonnegative(value, name, *, allow_inf=False):
+    """A real ``value`` ≥ 0 (> 0 unless 0 is the unpenalized fit), inf only if allowed."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or np.isnan(value) \
+            or value < 0 or (np.isinf(value) and not allow_inf):
+        bound = "a number in (0, inf]" if allow_inf else "a finite number ≥ 0"
+        raise ValueError(f"{name} must be {bound}, got {value!r}")
+    return float(value)
+
+
+def alpha_and_factors(alpha, penalty_factor, n_features):
+    """``(alphas, penalty_factor)`` for ``path``: alpha = 0 (C = ∞) is the unpenalized
+    fit, the path with every penalty factor 0 at a nominal alpha of 1."""
+    if alpha > 0:
+        return [alpha], penalty_factor
+    V.check_penalty_factor(penalty_factor, n_features)      # still checked
+    return [1.0], np.zeros(n_features)
+
+
 def linear_predictor(X, coef, intercept):
     """``X coef + intercept``: (n,) for a (p,) coef, (n, m) for (m, p)."""
     if coef.ndim == 1:

@@ -40,27 +40,9 @@ from .. import _validation as V
 from ..cv import CVPath, cv_paths, make_splits, warn_grid_edge
 from ..losses import label_text
 from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, Path, path
-from ._base import (SparseInputMixin, choose, cv_default_grid, cv_results, cv_selection,
+from ._base import (SparseInputMixin, alpha_and_factors, check_nonnegative, choose, cv_default_grid, cv_results, cv_selection,
                     stacked, linear_predictor, sample_weight_or_none, validate_fit_data,
                     validate_predict_data)
-
-
-def _check_nonnegative(value, name, *, allow_inf=False):
-    """A real ``value`` ≥ 0 (> 0 unless 0 is the unpenalized fit), inf only if allowed."""
-    if not isinstance(value, numbers.Real) or isinstance(value, bool) or np.isnan(value) \
-            or value < 0 or (np.isinf(value) and not allow_inf):
-        bound = "a number in (0, inf]" if allow_inf else "a finite number ≥ 0"
-        raise ValueError(f"{name} must be {bound}, got {value!r}")
-    return float(value)
-
-
-def _alpha_and_factors(alpha, penalty_factor, n_features):
-    """``(alphas, penalty_factor)`` for ``path``: alpha = 0 (C = ∞) is the unpenalized
-    fit, the path with every penalty factor 0 at a nominal alpha of 1."""
-    if alpha > 0:
-        return [alpha], penalty_factor
-    V.check_penalty_factor(penalty_factor, n_features)      # still checked
-    return [1.0], np.zeros(n_features)
 
 
 # scikit-learn 1.8 deprecated the penalty= of LogisticRegression and LogisticRegressionCV
@@ -109,7 +91,7 @@ def _deprecated_penalty(penalty, l1_ratio, *, C_set, cv=False):
 def _C_and_l1_ratio(estimator):
     """``(C, l1_ratio)`` of a LogisticRegression, its deprecated ``penalty`` mapped as
     scikit-learn 1.9 does (``_deprecated_penalty``)."""
-    C = _check_nonnegative(estimator.C, "C", allow_inf=True)
+    C = check_nonnegative(estimator.C, "C", allow_inf=True)
     if C == 0:
         raise ValueError("C must be a number in (0, inf], got 0")
     l1_ratio, unpenalized = _deprecated_penalty(estimator.penalty, estimator.l1_ratio,
@@ -256,7 +238,7 @@ class LogisticRegression(_LinearClassifier):
         C, l1_ratio = _C_and_l1_ratio(self)
         self.classes_, w = _classification_weights(self, y, sample_weight)
         loss = "logistic" if self.classes_.size == 2 else "multinomial"
-        alphas, factors = _alpha_and_factors(1.0 / (C * w.sum()), self.penalty_factor,
+        alphas, factors = alpha_and_factors(1.0 / (C * w.sum()), self.penalty_factor,
                                              X.shape[1])
         fitted = path(X, y, loss=loss, l1_ratio=l1_ratio, alphas=alphas,
                       fit_intercept=self.fit_intercept, sample_weight=w,
@@ -331,7 +313,7 @@ class PoissonRegressor(_PoissonMixin, SparseInputMixin, RegressorMixin, BaseEsti
     def fit(self, X, y, sample_weight=None):
         """Fit on (X, y) (counts ≥ 0) with optional ``sample_weight``."""
         X, y = validate_fit_data(self, X, y, y_numeric=True)
-        alphas, factors = _alpha_and_factors(_check_nonnegative(self.alpha, "alpha"),
+        alphas, factors = alpha_and_factors(check_nonnegative(self.alpha, "alpha"),
                                              self.penalty_factor, X.shape[1])
         fitted = path(X, y, loss="poisson", l1_ratio=self.l1_ratio, alphas=alphas,
                       fit_intercept=self.fit_intercept,
@@ -531,7 +513,7 @@ class LogisticRegressionCV(_LinearClassifier):
             finite = Cs[np.isfinite(Cs)]
             paths = run(100, eps, alphas=1.0 / (finite * total)) if finite.size else [None]
         if unpenalized:
-            alphas, factors = _alpha_and_factors(0.0, self.penalty_factor, X.shape[1])
+            alphas, factors = alpha_and_factors(0.0, self.penalty_factor, X.shape[1])
             free = run(1, None, alphas=alphas, l1_ratios=l1_ratios[:1],
                        penalty_factor=factors)[0]
             paths = [_append_unpenalized(c, free) for c in paths]

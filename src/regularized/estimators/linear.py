@@ -29,7 +29,7 @@ from .. import _validation as V
 from ..cv import (cv_paths, ic_path, relax_path, ridge_loo_path, warn_grid_edge, _check_gamma,
                   _check_gammas)
 from ..path import DEFAULT_MAX_ITER, DEFAULT_TOL, path
-from ._base import (SparseInputMixin, choose, cv_default_grid, cv_results,
+from ._base import (SparseInputMixin, alpha_and_factors, check_nonnegative, choose, cv_default_grid, cv_results,
                     cv_selection, linear_predictor, sample_weight_or_none, stacked,
                     validate_fit_data, validate_predict_data, weight_total)
 
@@ -77,7 +77,8 @@ class ElasticNet(_LinearRegressor):
 
     Parameters
     ----------
-    alpha : float > 0.  l1_ratio : float in [0, 1].
+    alpha : float ≥ 0 (0: least squares, no penalty, as scikit-learn fits it).
+    l1_ratio : float in [0, 1].
     fit_intercept : bool.
     penalty_factor : (n_features,) v_j ≥ 0, or None (all 1); 0 leaves a feature unpenalized.
     positive : constrain β ≥ 0.
@@ -123,11 +124,13 @@ class ElasticNet(_LinearRegressor):
     def fit(self, X, y, sample_weight=None):
         """Fit on (X, y) with optional ``sample_weight`` (n_samples,)."""
         X, y = validate_fit_data(self, X, y, y_numeric=True)
-        alpha = V.check_positive_float(self.alpha, "alpha")
+        # alpha = 0 (scikit-learn fits it): least squares, every penalty factor 0
+        alphas, factors = alpha_and_factors(check_nonnegative(self.alpha, "alpha"),
+                                            self.penalty_factor, X.shape[1])
         sw = sample_weight_or_none(sample_weight)
-        fitted = path(X, y, l1_ratio=self._l1_ratio(), alphas=[alpha],
+        fitted = path(X, y, l1_ratio=self._l1_ratio(), alphas=alphas,
                       fit_intercept=self.fit_intercept, sample_weight=sw,
-                      penalty_factor=self.penalty_factor, positive=self.positive,
+                      penalty_factor=factors, positive=self.positive,
                       standardize=self.standardize, tol=self.tol, max_iter=self.max_iter)
         if self.relax:
             gamma = _check_gamma(self.gamma)
@@ -177,7 +180,7 @@ class Ridge(_LinearRegressor):
 
     Parameters
     ----------
-    alpha : float > 0 (scikit-learn's ``alpha``).
+    alpha : float ≥ 0 (scikit-learn's ``alpha``; 0: least squares).
     fit_intercept, penalty_factor, positive, standardize, tol : as ``ElasticNet``.
     max_iter : as ``ElasticNet``; None (scikit-learn's default) is the engine's default.
     copy_X, solver, random_state : scikit-learn's, accepted and checked; they do not change
@@ -205,16 +208,17 @@ class Ridge(_LinearRegressor):
     def fit(self, X, y, sample_weight=None):
         """Fit on (X, y) with optional ``sample_weight`` (n_samples,)."""
         X, y = validate_fit_data(self, X, y, y_numeric=True)
-        a = V.check_positive_float(self.alpha, "alpha")
+        a = check_nonnegative(self.alpha, "alpha")       # 0: least squares
         total = weight_total(sample_weight, X.shape[0])
+        alphas, factors = alpha_and_factors(a / total, self.penalty_factor, X.shape[1])
         # path(l1_ratio=0) takes the closed form, which ignores positive=True (reported to the
         # engine's owner); a vanishing L1 part (1e-300·α, far below rounding) sends a
         # positive ridge through coordinate descent, which honours the constraint.
         l1_ratio = POSITIVE_RIDGE_L1_RATIO if self.positive else 0.0
-        fitted = path(X, y, l1_ratio=l1_ratio, alphas=[a / total],
+        fitted = path(X, y, l1_ratio=l1_ratio, alphas=alphas,
                       fit_intercept=self.fit_intercept,
                       sample_weight=sample_weight_or_none(sample_weight),
-                      penalty_factor=self.penalty_factor, positive=self.positive,
+                      penalty_factor=factors, positive=self.positive,
                       standardize=self.standardize, tol=self.tol,
                       max_iter=DEFAULT_MAX_ITER if self.max_iter is None else self.max_iter)
         self._set_fit(fitted, 0)
