@@ -250,6 +250,32 @@ def test_ridge_loo_equals_refits_without_each_row(shape, fit_intercept):
     assert res.n_folds == n
 
 
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_ridge_loo_near_interpolation_keeps_its_digits(weighted):
+    """p ≫ n at a tiny alpha (uncentred, offset columns): r_i and 1 − H_ii are both tiny;
+    taken as differences they lost 1e-5 of the LOO error, enough to move alpha_."""
+    rng = np.random.default_rng(0)
+    n, p = 40, 1500
+    Z = rng.standard_normal((n, p // 50))
+    X = np.sqrt(0.8) * np.repeat(Z, 50, axis=1) + np.sqrt(0.2) * rng.standard_normal((n, p))
+    X = X * rng.uniform(0.5, 3, p) + rng.normal(5, 2, p)
+    y = X[:, :10] @ rng.uniform(0.5, 2, 10) + rng.standard_normal(n)
+    w = rng.uniform(0.5, 2.0, n) if weighted else np.ones(n)
+    w = w * n / w.sum()
+    a = 1e-3                                       # sum scale (alpha·Σw, Σw = n)
+    res = ridge_loo_path(X, y, alphas=[a / n], sample_weight=w)
+    errs = np.empty(n)
+    for i in range(n):                             # refit without row i, in the dual
+        keep = np.arange(n) != i
+        wk = w[keep]
+        xm = wk @ X[keep] / wk.sum()
+        ym = wk @ y[keep] / wk.sum()
+        Xc = (X[keep] - xm) * np.sqrt(wk)[:, None]
+        c = np.linalg.solve(Xc @ Xc.T + a * np.eye(n - 1), np.sqrt(wk) * (y[keep] - ym))
+        errs[i] = (y[i] - ym - (X[i] - xm) @ (Xc.T @ c)) ** 2
+    np.testing.assert_allclose(res.fold_scores[:, 0], errs, rtol=1e-8)
+
+
 def test_ridge_gcv_by_formula():
     X, y, _ = _problem(n=30, p=5, seed=7)
     alphas = np.array([1.0, 0.1, 0.01])
