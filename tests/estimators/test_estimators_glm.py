@@ -534,3 +534,14 @@ def test_logistic_regression_cv_with_paths_stopping_at_different_lengths():
         k = np.count_nonzero(~np.isnan(row))
         assert k >= 1 and np.all(np.isnan(row[k:]))
     assert est.alpha_ in est.alphas_
+
+
+def test_logistic_cv_reports_the_given_Cs_exactly():
+    """C_ and Cs_ are the user's values, not their round trip through alpha = 1/(C·Σw)."""
+    X, y, _ = _binary(n=120, p=5, seed=8)
+    Cs = np.logspace(-3, 3, 7)
+    est = LogisticRegressionCV(Cs=Cs, cv=3).fit(X, y)
+    np.testing.assert_array_equal(est.Cs_, Cs)
+    assert est.C_ in Cs and est.C_min_ in Cs and est.C_1se_ in Cs
+    with_inf = LogisticRegressionCV(Cs=[1.0, 0.01, np.inf], cv=3).fit(X, y)
+    np.testing.assert_array_equal(with_inf.Cs_, [0.01, 1.0, np.inf])

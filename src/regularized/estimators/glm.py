@@ -524,9 +524,11 @@ class LogisticRegressionCV(_LinearClassifier):
         chosen, idx = _record_cv(self, paths, selection, knobs="Cs, or eps",
                                  also=lambda alpha: f"C={C_of(alpha):.4g}")
         self.Cs_ = C_of(chosen.alphas)                     # increasing: alphas decrease
-        self.C_ = float(C_of(self.alpha_))
-        self.C_min_ = float(C_of(self.alpha_min_))
-        self.C_1se_ = float(C_of(self.alpha_1se_))
+        if Cs is not None and Cs.size == chosen.alphas.size:
+            self.Cs_ = Cs.copy()        # the user's values, not their round trip via alpha
+        self.C_ = float(self.Cs_[idx])
+        self.C_min_ = float(self.Cs_[chosen.index_min])
+        self.C_1se_ = float(self.Cs_[chosen.index_1se])
         self._set_fit(chosen.path, idx)
         if self.use_legacy_attributes in (True, "warn"):
             # scikit-learn 1.9's shapes: the value repeated per class ((1,) for binary)
