@@ -789,3 +789,22 @@ def test_model_files_from_before_one_indicator_columns_keep_two():
     old = rio.Preprocessor.from_dict(data)
     assert old.feature_names_[-2:] == ["flag=False", "flag=True"]
     assert old.transform(raw_table()).shape[1] == 6
+
+
+def test_default_grid_extends_past_a_minimum_at_its_end():
+    """The table fit hands the estimator an explicit grid depth (1e-2 for classes); a CV
+    minimum at its small end, still falling, extends it as the estimators' own default
+    grids are (breast_cancer, l1: deviance 0.179 at the 1e-2 end, 0.152 inside)."""
+    import pandas as pd
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()
+    frame = pd.DataFrame(data.data, columns=data.feature_names)
+    frame["diagnosis"] = np.where(data.target == 1, "benign", "malignant")
+    model = rio.fit_table(frame, "diagnosis")
+    assert model.info["alpha"] < 1e-2 * 0.3837        # below the default grid's end
+    assert not any("smallest alpha" in note for note in model.info["notes"])
+    kept = rio.fit_table(frame, "diagnosis", alpha_min_ratio=1e-2)
+    assert kept.info["alpha"] == pytest.approx(0.00383683, rel=1e-4)   # the user's grid
+    assert any("(alpha_min_ratio, --alpha-min-ratio)" in note for note in kept.info["notes"])
+    assert model.info["cv_score"] < kept.info["cv_score"] - 0.02
