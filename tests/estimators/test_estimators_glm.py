@@ -545,3 +545,16 @@ def test_logistic_cv_reports_the_given_Cs_exactly():
     assert est.C_ in Cs and est.C_min_ in Cs and est.C_1se_ in Cs
     with_inf = LogisticRegressionCV(Cs=[1.0, 0.01, np.inf], cv=3).fit(X, y)
     np.testing.assert_array_equal(with_inf.Cs_, [0.01, 1.0, np.inf])
+
+
+def test_unpenalized_separable_multinomial_certifies_nothing():
+    """No finite optimum: as the binary fit, dual_gap_ is inf (an absolute gradient scale
+    had read the saturated fit's tiny, uncancelled gradient as met: gap 0)."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 5))
+    y = np.digitize(X[:, 0], [-0.5, 0.5])              # three classes, separable on x0
+    with pytest.warns(ConvergenceWarning, match="no finite optimum"):
+        est = LogisticRegression(C=np.inf).fit(X, y)
+    assert est.dual_gap_ == np.inf

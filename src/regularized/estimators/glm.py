@@ -32,6 +32,7 @@ import numbers
 import warnings
 
 import numpy as np
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
@@ -140,8 +141,8 @@ class _LinearClassifier(SparseInputMixin, ClassifierMixin, BaseEstimator):
         """Class probabilities, (n_samples, n_classes), columns in ``classes_`` order."""
         eta = self.decision_function(X)
         if eta.ndim == 1:
-            p1 = 1.0 / (1.0 + np.exp(-eta))
-            return np.column_stack([1.0 - p1, p1])
+            # expit: no overflow warning for a large negative η (1/(1+e^−η) had one)
+            return np.column_stack([expit(-eta), expit(eta)])
         z = eta - eta.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
