@@ -808,3 +808,28 @@ def test_default_grid_extends_past_a_minimum_at_its_end():
     assert kept.info["alpha"] == pytest.approx(0.00383683, rel=1e-4)   # the user's grid
     assert any("(alpha_min_ratio, --alpha-min-ratio)" in note for note in kept.info["notes"])
     assert model.info["cv_score"] < kept.info["cv_score"] - 0.02
+
+
+def test_predict_without_the_columns_the_model_does_not_use(tmp_path):
+    """New data may leave out input columns whose coefficients are all 0 (a note says
+    so); a column the model does use is still required."""
+    import pandas as pd
+
+    rng = np.random.default_rng(4)
+    n = 300
+    frame = pd.DataFrame({"a": rng.standard_normal(n), "b": rng.standard_normal(n),
+                          "noise": rng.standard_normal(n),
+                          "city": rng.choice(["x", "y", "z"], n)})
+    frame["y"] = 3.0 * frame["a"] - 2.0 * frame["b"] + 0.1 * rng.standard_normal(n)
+    model = rio.fit_table(frame, "y", cv=3, n_alphas=20, selection="1se")
+    unused = model.unused_columns()
+    assert "a" not in unused and "b" not in unused and unused     # the lasso dropped some
+    rio.save(model, tmp_path / "m.npz")
+    loaded = rio.load(tmp_path / "m.npz")
+    notes = []
+    lean = loaded.predict_frame(frame.drop(columns=unused), notes=notes)
+    full = loaded.predict_frame(frame.drop(columns="y"))
+    np.testing.assert_allclose(lean["prediction"], full["prediction"], rtol=1e-12)
+    assert any("not used by the model" in note for note in notes)
+    with pytest.raises(ValueError, match="lacks column"):
+        loaded.predict_frame(frame.drop(columns=["a"]))

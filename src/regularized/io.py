@@ -460,17 +460,25 @@ class Preprocessor:
                 f"{_row_list(missing, index)}{why}); fill or drop them, or impute them with "
                 "--impute mean|median (impute='mean'|'median' in Python)")
 
-    def _feature_names(self):
-        names = []
+    def _column_features(self):
+        """``[(input column, [its design features' names])]`` in design order."""
+        out = []
         for spec in self.columns_:
             if spec["dropped"]:
                 continue
             if spec["kind"] == "numeric":
-                names.append(spec["name"])
+                out.append((spec["name"], [spec["name"]]))
             else:
                 levels = spec["levels"][1:] if spec.get("one_column") else spec["levels"]
-                names.extend(f"{spec['name']}={level}" for level in levels)
-        return names
+                out.append((spec["name"], [f"{spec['name']}={level}" for level in levels]))
+        return out
+
+    def _feature_names(self):
+        return [name for _, names in self._column_features() for name in names]
+
+    def column_widths(self):
+        """``[(input column, number of design features it gives)]`` in design order."""
+        return [(column, len(names)) for column, names in self._column_features()]
 
     # -- transforming ------------------------------------------------------------------
     @property
@@ -478,26 +486,37 @@ class Preprocessor:
         """The input columns the transform reads (dropped ones excluded)."""
         return [c["name"] for c in self.columns_ if not c["dropped"]]
 
-    def transform(self, frame, *, notes=None):
+    def transform(self, frame, *, notes=None, unused=()):
         """The (n, n_features) float64 design of ``frame``.
 
-        ``frame`` must have every input column that was not dropped (others are ignored).
-        ``notes``, a list, collects the notes on columns with levels unseen in training and
-        on non-numeric values read as missing (in columns where training did so too).
+        ``frame`` must have every input column that was not dropped (others are ignored),
+        except those named in ``unused`` (columns the model gives no weight): an absent
+        one is filled with zeros, with a note. ``notes``, a list, collects the notes on
+        columns with levels unseen in training and on non-numeric values read as missing
+        (in columns where training did so too).
         """
         _check_fitted(self)
         pd = _pandas()
         absent = [c for c in self.input_columns if c not in frame.columns]
+        skipped = [c for c in absent if c in unused]
+        absent = [c for c in absent if c not in unused]
+        if skipped and notes is not None:
+            notes.append(f"column(s) {', '.join(repr(c) for c in skipped)} absent: not used "
+                         "by the model (every coefficient on them is 0), so not needed")
         if absent:
             raise ValueError("the data lacks column(s) the model needs: "
                              + ", ".join(repr(c) for c in absent))
         n = frame.shape[0]
         blocks = []
         events = []
+        widths = dict(self.column_widths())
         for spec in self.columns_:
             if spec["dropped"]:
                 continue
             name = spec["name"]
+            if name in skipped:
+                blocks.append(np.zeros((n, widths[name])))
+                continue
             s = frame[name]
             missing = s.isna().to_numpy()
             if spec["kind"] == "numeric":
@@ -1068,9 +1087,21 @@ class Model:
         names = self.feature_names
         return [names[j] for j in nonzero]
 
+    def unused_columns(self):
+        """The input columns all of whose design features have coefficient 0 (every
+        class): new data may leave them out."""
+        used = np.any(self.coef_matrix != 0, axis=0)
+        out, start = [], 0
+        for name, width in self.preprocessor.column_widths():
+            if not used[start:start + width].any():
+                out.append(name)
+            start += width
+        return out
+
     def transform(self, frame, *, notes=None):
-        """The design matrix of a raw table (see :meth:`Preprocessor.transform`)."""
-        return self.preprocessor.transform(frame, notes=notes)
+        """The design matrix of a raw table (see :meth:`Preprocessor.transform`); input
+        columns the model gives no weight may be absent."""
+        return self.preprocessor.transform(frame, notes=notes, unused=self.unused_columns())
 
     def predict(self, frame):
         """Predictions for a raw table: the mean (gaussian, Poisson) or the class."""
