@@ -434,3 +434,22 @@ def test_progress_bars_show_on_a_terminal_after_a_delay_and_never_when_quiet():
     assert not_a_terminal.getvalue() == ""
     with NullProgress() as progress, progress.task("nothing") as task:
         task.advance()
+
+
+def test_failed_fit_leaves_no_output_directory(tmp_path):
+    out = tmp_path / "model"
+    assert_one_line_error(*run_here("fit", HOUSES, "--target", "no_such_column",
+                                    "--out", out), match="no column")
+    assert not out.exists()
+
+
+def test_latin1_csv_is_read(tmp_path):
+    """Spreadsheets save Windows-1252/Latin-1: not UTF-8, read anyway (was a decode error)."""
+    rows = ["city,x,y"] + [f"{c},{k},{2.0 * k + 0.1 * (k % 3)}" for k, c in
+                           enumerate(["Béziers", "Nîmes", "Lyon", "Orléans"] * 5)]
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("\n".join(rows).encode("latin-1"))
+    status, stdout, stderr = run_here("fit", path, "--target", "y", "--cv", "3",
+                                      "--out", tmp_path / "m")
+    assert status == 0, stderr
+    assert (tmp_path / "m" / "model.npz").exists()

@@ -261,8 +261,14 @@ def _write_table(frame, out, stdout):
 
 
 def _out_dir(path):
+    """``--out``, checked before the work; created only once there is something to write
+    (``_made``), so a failed fit leaves no empty directory behind."""
     if os.path.exists(path) and not os.path.isdir(path):
         raise ValueError(f"--out {path} exists and is not a directory")
+    return path
+
+
+def _made(path):
     os.makedirs(path, exist_ok=True)
     return path
 
@@ -325,7 +331,7 @@ def _cmd_fit(args, stdout, stderr):
     if reason is not None:
         model.info["family_source"], model.info["family_reason"] = "note", reason
     model.info["source"] = source
-    path = save(model, os.path.join(out_dir, MODEL_FILE))
+    path = save(model, os.path.join(_made(out_dir), MODEL_FILE))
     _summary(model, source, path, stdout, args)
     return EXIT_OK
 
@@ -347,7 +353,7 @@ def _cmd_report(args, stdout, stderr):
                               command=command, progress=progress, family_note=reason,
                               tol=args.tol, max_iter=args.max_iter)
         with progress.task("writing"):
-            path = report.write(out_dir)
+            path = report.write(_made(out_dir))
     model_path = os.path.join(out_dir, MODEL_FILE)
     _summary(report.model, source, model_path, stdout, args, extra=[("report", path)])
     return EXIT_OK

@@ -156,7 +156,12 @@ def read_table(path):
             frame = pd.read_parquet(path)
         else:
             delimiter = "\t" if kind == "tsv" else _sniff_delimiter(path)
-            frame = pd.read_csv(path, sep=delimiter)
+            try:
+                frame = pd.read_csv(path, sep=delimiter)
+            except UnicodeDecodeError:
+                # not UTF-8: spreadsheets often save Windows-1252 (Latin-1 decodes any byte)
+                frame = pd.read_csv(path, sep=delimiter, encoding="latin-1")
+                frame.attrs["encoding"] = "latin-1"
     except Exception as exc:  # parser, Arrow and decoding errors have many types
         raise ValueError(f"could not read {path}: {_one_line(exc)}") from exc
     if frame.shape[1] == 0 or frame.shape[0] == 0:
