@@ -572,22 +572,22 @@ def test_ridge_shifted_solve_cholesky_equals_eigendecomposition():
     X = rng.standard_normal((40, 60))
     A = X.T @ X                                   # rank 40 < 60: singular
     shifts = np.array([5.0, 0.3, 1e-3, 2.0])
-    B = rng.standard_normal((60, shifts.size))
+    b = rng.standard_normal(60)
     assert shifts.size > CHOLESKY_MAX_ALPHAS
-    every = shifted_solve(A, shifts, B)           # one eigendecomposition
+    every = shifted_solve(A, shifts, b)           # one eigendecomposition
     for k in range(shifts.size):
-        one = shifted_solve(A, shifts[k:k + 1], B[:, k:k + 1])      # Cholesky
+        one = shifted_solve(A, shifts[k:k + 1], b)      # Cholesky
         np.testing.assert_allclose(one[:, 0], every[:, k], rtol=1e-8, atol=1e-10)
-        direct = np.linalg.solve(A + shifts[k] * np.eye(60), B[:, k])
+        direct = np.linalg.solve(A + shifts[k] * np.eye(60), b)
         np.testing.assert_allclose(one[:, 0], direct, rtol=1e-8, atol=1e-10)
     # rounding made A slightly indefinite: the factorization fails, the decomposition
     # (eigenvalues clipped at 0) still solves
     tilted = A - 1e-9 * np.eye(60)
-    fallback = shifted_solve(tilted, np.array([1e-12]), B[:, :1])
+    fallback = shifted_solve(tilted, np.array([1e-12]), b)
     assert np.all(np.isfinite(fallback))
     lam, V = np.linalg.eigh(tilted)
     np.testing.assert_allclose(fallback[:, 0],
-                               V @ ((V.T @ B[:, 0]) / (np.maximum(lam, 0.0) + 1e-12)))
+                               V @ ((V.T @ b) / (np.maximum(lam, 0.0) + 1e-12)))
 
 
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])

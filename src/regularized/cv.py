@@ -1090,8 +1090,10 @@ def ridge_loo_path(X, y, *, alphas, mode="loo", fit_intercept=True, sample_weigh
         b = V_.T @ (d * c)                             # Ãᵀỹ in the eigenbasis
         inv = 1.0 / (lam[:, None] + shifts[None, :])   # (p, k)
         fitted = Z @ (b[:, None] * inv)                # X̃β per alpha, (n, k)
-        h = w[:, None] * ((Z * Z) @ inv)
-        trace = (lam[:, None] * inv).sum(axis=0)
+        r = y_c[:, None] - fitted
+        intercept_h = w / n if fit_intercept else np.zeros(n)   # the intercept's leverage
+        one_minus_h = 1.0 - (w[:, None] * ((Z * Z) @ inv) + intercept_h[:, None])
+        trace = (lam[:, None] * inv).sum(axis=0) + (1.0 if fit_intercept else 0.0)
     else:
         full = path(X, y, sample_weight=w, **common)
         design = make_design(X, w, bool(fit_intercept), bool(standardize))
@@ -1110,12 +1112,6 @@ def ridge_loo_path(X, y, *, alphas, mode="loo", fit_intercept=True, sample_weigh
         r = (Q @ (a[:, None] * rest)) / safe[:, None]
         one_minus_h = (Q * Q) @ rest
         trace = (1.0 - rest).sum(axis=0) + (1.0 if fit_intercept else 0.0)
-    if p <= n:
-        if fit_intercept:
-            h = h + (w / n)[:, None]
-            trace = trace + 1.0
-        r = y_c[:, None] - fitted
-        one_minus_h = 1.0 - h
     if mode == "loo":
         e = r / one_minus_h
     else:

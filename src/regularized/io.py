@@ -1223,34 +1223,34 @@ def fit_prepared(prepared, *, penalty="l1", l1_ratio=None, cv=5, selection="min"
         if smallest < cv:
             raise ValueError(f"the rarest class has {smallest} row(s), fewer than the "
                              f"{cv} CV folds; use fewer folds (--cv)")
-    from .cv import extends_below
-    from .estimators._base import GRID_EXTENSION, MAX_GRID_EXTENSIONS
+    from .estimators._base import cv_default_grid
 
-    user_grid = alpha_min_ratio is not None
-    alpha_min_ratio = grid_ratio(family, ratio, X.shape, alpha_min_ratio)
-    density = int(n_alphas) / -np.log10(alpha_min_ratio)
-    n_grid = int(n_alphas)
-    # The default grid is extended past a CV minimum at its small end where the curve
-    # still falls, as the estimators extend theirs (``_base.cv_default_grid``): the
-    # estimator is handed an explicit depth here, which it takes as the user's.
-    # breast_cancer (binomial, l1): deviance 0.179 at the 1e-2 grid's end, 0.152 inside.
-    for extension in range(MAX_GRID_EXTENSIONS + 1):
+    fitted = {}
+
+    def run(n_grid, alpha_min_ratio):
+        """Fit on a grid of that depth; its CV path, for ``cv_default_grid``."""
         estimator = _build_estimator(family, ratio, cv=cv, selection=selection,
                                      standardize=standardize, n_alphas=n_grid,
                                      alpha_min_ratio=alpha_min_ratio,
                                      random_state=random_state, tol=tol, max_iter=max_iter)
-        caught = []
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             if family == "gaussian" and ratio == 0.0:
                 estimator.set_params(alphas=_ridge_grid(X, y, n_grid, alpha_min_ratio,
                                                         standardize))
             estimator.fit(X, y)
-        if user_grid or extension == MAX_GRID_EXTENSIONS \
-                or not extends_below(estimator.cv_path_):
-            break
-        alpha_min_ratio *= GRID_EXTENSION
-        n_grid = max(int(n_alphas), int(round(density * -np.log10(alpha_min_ratio))))
+        fitted.update(estimator=estimator, caught=caught)
+        return [estimator.cv_path_]
+
+    # The estimator is handed an explicit grid depth, which it takes as the user's and
+    # never extends; the default depth is extended here by the estimators' own rule (a
+    # CV minimum at its small end, still falling). breast_cancer (binomial, l1): deviance
+    # 0.179 at the 1e-2 grid's end, 0.152 inside.
+    given = None if alpha_min_ratio is None else grid_ratio(family, ratio, X.shape,
+                                                            alpha_min_ratio)
+    cv_default_grid(run, X, int(n_alphas), given, selection,
+                    lambda *shape: grid_ratio(family, ratio, shape))
+    estimator, caught = fitted["estimator"], fitted["caught"]
     notes = list(prepared.notes)
     # the CLI prints each as "note: …", with the grid's knob under its own names
     notes.extend(re.sub(r"\((?:Cs|alphas), or eps\)",

@@ -25,27 +25,27 @@ from ..kernels.gap import enet_primal_dual
 CHOLESKY_MAX_ALPHAS = 3
 
 
-def shifted_solve(A, shifts, B):
-    """``(A + s_k I)⁻¹ B[:, k]`` for each shift s_k: A symmetric positive semi-definite
-    (m, m), B (m, k); returns (m, k).
+def shifted_solve(A, shifts, b):
+    """``(A + s_k I)⁻¹ b`` for each shift s_k: A symmetric positive semi-definite (m, m),
+    b (m,); returns (m, k).
 
     Few shifts: a Cholesky factorization each; more, or a factorization that fails
     (A + s I singular to rounding): one eigendecomposition for all.
     """
     if shifts.shape[0] <= CHOLESKY_MAX_ALPHAS:
-        out = np.empty_like(B)
+        out = np.empty((b.shape[0], shifts.shape[0]))
         try:
             for k, s in enumerate(shifts):
                 shifted = A + s * np.eye(A.shape[0])
                 out[:, k] = scipy.linalg.cho_solve(
                     scipy.linalg.cho_factor(shifted, lower=True, overwrite_a=True,
-                                            check_finite=False), B[:, k], check_finite=False)
+                                            check_finite=False), b, check_finite=False)
             return out
         except np.linalg.LinAlgError:
             pass
     lam, V = symmetric_eigh(A)
     lam = np.maximum(lam, 0.0)
-    return V @ ((V.T @ B) / (lam[:, None] + shifts[None, :]))
+    return V @ ((V.T @ b)[:, None] / (lam[:, None] + shifts[None, :]))
 
 
 def symmetric_eigh(A):
@@ -71,8 +71,7 @@ def ridge_path(design, y_c, alphas, penalty_factor, usable):
     shifts = n * alphas                          # (k,)
     if p <= n or not design.has_samples:
         G, c, yy = design.gram_problem(y_c)      # X̃ᵀWX̃, X̃ᵀWy_c, ‖y_c‖²_w
-        b = np.repeat((col_w * c)[:, None], shifts.shape[0], axis=1)
-        coef = shifted_solve(G * col_w[:, None] * col_w[None, :], shifts, b).T * col_w
+        coef = shifted_solve(G * col_w[:, None] * col_w[None, :], shifts, col_w * c).T * col_w
         Gb = coef @ G                            # (k, p): (Gβ)ᵀ per alpha
         grads = c[None, :] - Gb
         bc = coef @ c
@@ -83,7 +82,7 @@ def ridge_path(design, y_c, alphas, penalty_factor, usable):
         y_t = sw * y_c
         yy = float(y_t @ y_t)
         K = design.outer_gram(col_w)
-        Z = shifted_solve(K, shifts, np.repeat(y_t[:, None], shifts.shape[0], axis=1))
+        Z = shifted_solve(K, shifts, y_t)
         safe_sw = np.where(sw > 0, sw, 1.0)
         # β = diag(col_w) β' and β' = Ãᵀ Z = diag(col_w) X̃ᵀ √W Z
         coef = (design.xt_weighted_matrix(Z / safe_sw[:, None]) * (col_w ** 2)[:, None]).T
